@@ -1,0 +1,39 @@
+#pragma once
+// What the operator declared about each backend and about monitoring. The monitor derives roles from what the
+// servers report; these are only the starting points and the promotion preferences.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice::health {
+
+struct BackendSpec {
+    std::string name;
+    std::string host;
+    std::uint16_t port = 3306;
+    int priority = 0;            // failover tie-break among equally advanced replicas: lower wins
+    bool never_promote = false;  // never a failover or switchover candidate
+
+    bool operator==(const BackendSpec&) const = default;
+};
+
+struct MonitorSettings {
+    std::string user;
+    std::string password;
+    std::chrono::milliseconds interval{500};
+    std::chrono::milliseconds connect_timeout{1000};
+    std::chrono::milliseconds read_timeout{1000};
+    std::chrono::milliseconds write_timeout{1000};
+    int failcount = 3;  // failed checks in a row before the primary counts as down
+    bool auto_failover = true;
+    bool verify_primary_failure = true;
+    std::chrono::seconds failover_cooldown{60};
+    std::string replication_user;  // used in CHANGE MASTER TO when re-pointing replicas
+    std::string replication_password;
+
+    bool operator==(const MonitorSettings&) const = default;
+};
+
+}  // namespace sluice::health
