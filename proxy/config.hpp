@@ -1,0 +1,88 @@
+#pragma once
+// Sluice's configuration as typed, validated values. Built once from YAML (config_load.cpp) and then never
+// changed: a reload builds a new Config and swaps it in whole.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "health/backend_spec.hpp"
+
+namespace sluice::proxy {
+
+struct ListenerConfig {
+    std::string address;
+    std::uint16_t port = 0;
+    bool operator==(const ListenerConfig&) const = default;
+};
+
+struct AdminConfig {
+    ListenerConfig listen{"127.0.0.1", 6032};
+    std::string user = "admin";
+    std::string password;
+    bool operator==(const AdminConfig&) const = default;
+};
+
+// A client account declared in the config instead of (or before) the ones read from the backends.
+struct UserConfig {
+    std::string name;
+    std::string password;
+    std::string host = "%";         // which client addresses may use it, as in MariaDB's user@host
+    std::string backend_user;       // how Sluice logs in to the backends for this client (default: name)
+    std::string backend_password;   // (default: password)
+    bool operator==(const UserConfig&) const = default;
+};
+
+struct UsersConfig {
+    bool fetch_from_backends = true;  // read accounts from mysql.global_priv with the monitor account
+    std::chrono::milliseconds refresh_min_interval{1000};  // rate limit for re-reading on an unknown user
+    std::vector<UserConfig> list;
+    bool operator==(const UsersConfig&) const = default;
+};
+
+struct LimitsConfig {
+    int workers = 0;  // event-loop threads; 0 = one per CPU core
+    std::uint32_t max_client_connections = 10000;
+    std::uint32_t max_backend_connections = 500;  // per backend
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds idle_timeout{0};  // 0 = never
+    std::uint64_t max_packet_size = 1ULL << 30;
+    bool operator==(const LimitsConfig&) const = default;
+};
+
+enum class LogFormat : std::uint8_t { text, json };
+
+struct LoggingConfig {
+    std::string level = "info";  // trace, debug, info, warn, error, critical, off
+    LogFormat format = LogFormat::text;
+    std::string file;  // empty = standard error
+    bool operator==(const LoggingConfig&) const = default;
+};
+
+struct Config {
+    std::string source;  // the file it was read from, for messages
+    ListenerConfig listen{"127.0.0.1", 6033};
+    AdminConfig admin;
+    std::vector<health::BackendSpec> backends;
+    health::MonitorSettings monitor;
+    UsersConfig users;
+    LimitsConfig limits;
+    LoggingConfig logging;
+};
+
+struct ConfigError {
+    std::string message;  // "FILE:LINE: key.path: what is wrong"
+};
+
+using ConfigResult = std::variant<Config, ConfigError>;
+
+// Reads and validates a YAML file; never throws.
+ConfigResult load_config_file(const std::string& path);
+// Same, from text already in memory (`source` names it in messages).
+ConfigResult load_config_text(const std::string& text, const std::string& source);
+
+}  // namespace sluice::proxy

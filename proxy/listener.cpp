@@ -1,0 +1,47 @@
+#include "proxy/listener.hpp"
+
+#include <fmt/format.h>
+
+#include "proxy/log.hpp"
+
+namespace sluice::proxy {
+
+Listener::Listener(uv_loop_t* loop, std::string name, OnConnection on_connection)
+    : loop_(loop), name_(std::move(name)), on_connection_(std::move(on_connection)) {}
+
+std::optional<std::string> Listener::start(const ListenerConfig& where, int backlog) {
+    sockaddr_storage addr{};
+    int rc = uv_ip4_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in*>(&addr));
+    if (rc != 0) rc = uv_ip6_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in6*>(&addr));
+    if (rc != 0) return fmt::format("{} listener: '{}' is not an IP address", name_, where.address);
+
+    uv_tcp_init(loop_, &tcp_);
+    tcp_.data = this;
+    open_ = true;
+    rc = uv_tcp_bind(&tcp_, reinterpret_cast<const sockaddr*>(&addr), 0);
+    if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), backlog, &Listener::on_connection);
+    if (rc != 0) {
+        close();
+        return fmt::format("{} listener: cannot listen on {}:{}: {}", name_, where.address, where.port,
+                           uv_strerror(rc));
+    }
+    return std::nullopt;
+}
+
+void Listener::close() {
+    if (!open_) return;
+    open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), nullptr);
+}
+
+void Listener::on_connection(uv_stream_t* server, int status) {
+    auto* self = static_cast<Listener*>(server->data);
+    if (status < 0) {
+        // EMFILE and friends: the connection stays in the backlog; say so rather than spin silently.
+        log(Component::proxy).error("{} listener: accept failed: {}", self->name_, uv_strerror(status));
+        return;
+    }
+    self->on_connection_(server);
+}
+
+}  // namespace sluice::proxy
