@@ -5,7 +5,7 @@
 namespace sluice::health {
 
 namespace {
-constexpr std::array kRoles{Role::unknown, Role::primary,  Role::replica, Role::down,
+constexpr std::array kRoles{Role::unknown,     Role::primary,  Role::replica, Role::down,
                             Role::maintenance, Role::draining, Role::diverged};
 }
 

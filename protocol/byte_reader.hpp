@@ -17,7 +17,7 @@ inline constexpr std::uint8_t kLenenc3 = 0xFD;
 inline constexpr std::uint8_t kLenenc8 = 0xFE;
 
 class ByteReader {
-public:
+  public:
     explicit ByteReader(std::span<const std::uint8_t> buf) : buf_(buf) {}
     explicit ByteReader(std::string_view s)
         : buf_(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()) {}
@@ -37,7 +37,8 @@ public:
     std::optional<std::uint64_t> u48() { return fixed<std::uint64_t>(6); }
     std::optional<std::uint64_t> u64() { return fixed<std::uint64_t>(8); }
 
-    // Length-encoded integer. 0xFB (NULL) and 0xFF (an ERR marker) are not integers: nullopt, nothing consumed.
+    // Length-encoded integer. 0xFB (NULL) and 0xFF (an ERR marker) are not integers: nullopt, nothing
+    // consumed.
     std::optional<std::uint64_t> lenenc() {
         auto first = peek();
         if (!first) return std::nullopt;
@@ -99,7 +100,7 @@ public:
         return true;
     }
 
-private:
+  private:
     template <class T>
     std::optional<T> fixed(std::size_t width) {
         if (remaining() < width) return std::nullopt;

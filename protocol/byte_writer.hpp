@@ -11,7 +11,7 @@
 namespace sluice::protocol {
 
 class ByteWriter {
-public:
+  public:
     explicit ByteWriter(std::vector<std::uint8_t>& out) : out_(out) {}
 
     void u8(std::uint8_t v) { out_.push_back(v); }
@@ -50,7 +50,7 @@ public:
     std::size_t size() const { return out_.size(); }
     std::vector<std::uint8_t>& buffer() { return out_; }
 
-private:
+  private:
     void fixed(std::uint64_t v, std::size_t width) {
         for (std::size_t i = 0; i < width; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     }

@@ -45,6 +45,8 @@ inline constexpr Capabilities kMariaDbExtendedMetadata = 1ULL << 35;
 inline constexpr Capabilities kMariaDbCacheMetadata = 1ULL << 36;
 }  // namespace cap
 
-constexpr bool has(Capabilities caps, Capabilities flag) { return (caps & flag) == flag; }
+constexpr bool has(Capabilities caps, Capabilities flag) {
+    return (caps & flag) == flag;
+}
 
 }  // namespace sluice::protocol

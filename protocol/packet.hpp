@@ -13,7 +13,8 @@ namespace sluice::protocol {
 inline constexpr std::size_t kHeaderSize = 4;
 inline constexpr std::size_t kMaxPayload = 0xFFFFFF;  // 16 MiB - 1
 
-// Appends `payload` as one or more framed packets starting at sequence id `seq`; returns the next sequence id.
+// Appends `payload` as one or more framed packets starting at sequence id `seq`; returns the next sequence
+// id.
 std::uint8_t append_packets(std::vector<std::uint8_t>& out, std::uint8_t seq, std::string_view payload);
 
 inline std::string_view as_view(const std::vector<std::uint8_t>& v) {

@@ -27,7 +27,7 @@ constexpr std::string_view to_string(ParseError e) {
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}
     Result(ParseError e) : v_(e) {}
 
@@ -42,7 +42,7 @@ public:
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-private:
+  private:
     std::variant<T, ParseError> v_;
 };
 

@@ -9,7 +9,8 @@ namespace sluice::proxy {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+constexpr std::array<std::string_view, 7> kLevels{"trace", "debug",    "info", "warn",
+                                                  "error", "critical", "off"};
 
 // "--name=value" or "--name value"; advances i past a separate value.
 std::optional<std::string> option_value(std::string_view arg, std::string_view name, int argc,
@@ -35,8 +36,10 @@ std::string usage() {
            "Sluice: a MySQL/MariaDB proxy with read/write split and automatic failover.\n"
            "\n"
            "  -c, --config FILE      configuration file (default /etc/sluice/sluice.yaml)\n"
-           "      --check-config     validate the configuration (FILE or -c) and exit: 0 when valid, 2 when not\n"
-           "      --log-level LEVEL  trace, debug, info, warn, error, critical or off (overrides logging.level)\n"
+           "      --check-config     validate the configuration (FILE or -c) and exit: 0 when valid, 2 when "
+           "not\n"
+           "      --log-level LEVEL  trace, debug, info, warn, error, critical or off (overrides "
+           "logging.level)\n"
            "      --version          print the version and exit\n"
            "  -h, --help             print this help and exit\n"
            "\n"
@@ -64,7 +67,8 @@ std::variant<CliOptions, std::string> parse_cli(int argc, const char* const* arg
         } else if (auto l = option_value(arg, "--log-level", argc, argv, i, missing)) {
             bool known = false;
             for (auto lv : kLevels) known = known || lv == *l;
-            if (!known) return fmt::format("--log-level: '{}' is not one of: {}", *l, fmt::join(kLevels, ", "));
+            if (!known)
+                return fmt::format("--log-level: '{}' is not one of: {}", *l, fmt::join(kLevels, ", "));
             o.log_level = *l;
         } else if (missing) {
             return fmt::format("{} needs a value", arg);

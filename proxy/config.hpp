@@ -30,9 +30,9 @@ struct AdminConfig {
 struct UserConfig {
     std::string name;
     std::string password;
-    std::string host = "%";         // which client addresses may use it, as in MariaDB's user@host
-    std::string backend_user;       // how Sluice logs in to the backends for this client (default: name)
-    std::string backend_password;   // (default: password)
+    std::string host = "%";        // which client addresses may use it, as in MariaDB's user@host
+    std::string backend_user;      // how Sluice logs in to the backends for this client (default: name)
+    std::string backend_password;  // (default: password)
     bool operator==(const UserConfig&) const = default;
 };
 

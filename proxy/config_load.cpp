@@ -1,7 +1,7 @@
 // The config schema: every key Sluice reads, with its default and its limits, in one place.
 
 #include <fmt/format.h>
-#include "proxy/yaml.hpp"
+#include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
@@ -23,7 +23,8 @@ using std::chrono::seconds;
 ListenerConfig read_listener(MapReader& r, const ListenerConfig& def) {
     ListenerConfig l;
     l.address = r.string("address", def.address);
-    if (!is_ip_literal(l.address)) r.fail_here("address", fmt::format("'{}' is not an IP address", l.address));
+    if (!is_ip_literal(l.address))
+        r.fail_here("address", fmt::format("'{}' is not an IP address", l.address));
     l.port = r.port("port", def.port);
     return l;
 }
@@ -85,7 +86,8 @@ health::MonitorSettings read_monitor(MapReader& r) {
     m.replication_user = r.string("replication_user", "");
     m.replication_password = r.string("replication_password", "");
     if (m.auto_failover && m.replication_user.empty())
-        r.fail_here("replication_user", "is required when auto_failover is on (replicas are re-pointed with it)");
+        r.fail_here("replication_user",
+                    "is required when auto_failover is on (replicas are re-pointed with it)");
     r.finish();
     return m;
 }
@@ -125,10 +127,10 @@ UsersConfig read_users(MapReader& r, const std::string& source) {
 LimitsConfig read_limits(MapReader& r) {
     LimitsConfig l;
     l.workers = static_cast<int>(r.integer("workers", l.workers, 0, 256));
-    l.max_client_connections =
-        static_cast<std::uint32_t>(r.integer("max_client_connections", l.max_client_connections, 1, 1'000'000));
-    l.max_backend_connections =
-        static_cast<std::uint32_t>(r.integer("max_backend_connections", l.max_backend_connections, 1, 100'000));
+    l.max_client_connections = static_cast<std::uint32_t>(
+        r.integer("max_client_connections", l.max_client_connections, 1, 1'000'000));
+    l.max_backend_connections = static_cast<std::uint32_t>(
+        r.integer("max_backend_connections", l.max_backend_connections, 1, 100'000));
     l.connect_timeout = r.duration("connect_timeout", l.connect_timeout, milliseconds{10});
     l.handshake_timeout = r.duration("handshake_timeout", l.handshake_timeout, milliseconds{10});
     l.idle_timeout = r.duration("idle_timeout", l.idle_timeout, milliseconds{0});
@@ -161,11 +163,14 @@ Config read_config(const YAML::Node& root, const std::string& source) {
     MapReader top(root, "", source);
     Config c;
     c.source = source;
-    c.listen = section<ListenerConfig>(top, "listen", source, [&](MapReader& r) {
-        auto l = read_listener(r, c.listen);
-        r.finish();
-        return l;
-    }, c.listen);
+    c.listen = section<ListenerConfig>(
+        top, "listen", source,
+        [&](MapReader& r) {
+            auto l = read_listener(r, c.listen);
+            r.finish();
+            return l;
+        },
+        c.listen);
     auto admin = top.child("admin");
     if (!admin) top.fail_here("admin", "is required (at least admin.password)");
     MapReader ar(*admin, "admin", source);
@@ -198,7 +203,8 @@ ConfigResult load_config_text(const std::string& text, const std::string& source
 
 ConfigResult load_config_file(const std::string& path) {
     std::ifstream in(path);
-    if (!in) return ConfigError{fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno))};
+    if (!in)
+        return ConfigError{fmt::format("{}: cannot read the config file: {}", path, std::strerror(errno))};
     std::stringstream ss;
     ss << in.rdbuf();
     return load_config_text(ss.str(), path);

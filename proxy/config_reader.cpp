@@ -45,7 +45,8 @@ T value_or_fail(const MapReader& r, const YAML::Node& at, std::string_view key, 
 
 }  // namespace
 
-std::string located(const std::string& source, const YAML::Node& at, std::string_view path, std::string_view what) {
+std::string located(const std::string& source, const YAML::Node& at, std::string_view path,
+                    std::string_view what) {
     int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 1;
     return fmt::format("{}:{}: {}: {}", source, line, path.empty() ? "(top level)" : path, what);
 }
@@ -53,7 +54,8 @@ std::string located(const std::string& source, const YAML::Node& at, std::string
 MapReader::MapReader(const YAML::Node& node, std::string path, const std::string& source)
     : node_(node), path_(std::move(path)), source_(source) {
     if (!node_.IsMap() && !node_.IsNull())
-        throw ConfigFailure(located(source_, node_, path_, fmt::format("expected a mapping, got {}", kind_name(node_))));
+        throw ConfigFailure(
+            located(source_, node_, path_, fmt::format("expected a mapping, got {}", kind_name(node_))));
 }
 
 std::string MapReader::path_of(std::string_view key) const {
@@ -140,7 +142,8 @@ std::uint64_t MapReader::size(std::string_view key, std::uint64_t def, std::uint
     return v;
 }
 
-std::string MapReader::choice(std::string_view key, std::string def, std::initializer_list<std::string_view> choices) {
+std::string MapReader::choice(std::string_view key, std::string def,
+                              std::initializer_list<std::string_view> choices) {
     YAML::Node at;
     auto s = scalar(key, "a string", &at);
     if (!s) return def;
@@ -163,7 +166,7 @@ void MapReader::finish() {
     if (!node_.IsMap()) return;
     std::map<std::string, int> seen;
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-        const YAML::Node& k = it->first;
+        YAML::Node k = it->first;  // a copy: the iterator hands out temporaries
         std::string key = k.IsScalar() ? k.Scalar() : std::string("?");
         if (++seen[key] > 1) fail_at(k, key, "is given twice");
         if (known_.count(key)) continue;

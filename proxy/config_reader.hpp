@@ -1,9 +1,10 @@
 #pragma once
 // A strict reader over one YAML mapping: every getter names the key it reads, so that finish() can report
 // keys nobody asked for, and every failure carries the file, the line and the dotted key path.
-// Failures are thrown as ConfigFailure; only the loader catches them (start-up and reload, never the data path).
+// Failures are thrown as ConfigFailure; only the loader catches them (start-up and reload, never the data
+// path).
 
-#include "proxy/yaml.hpp"
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdint>
@@ -20,7 +21,7 @@ struct ConfigFailure : std::runtime_error {
 };
 
 class MapReader {
-public:
+  public:
     // `node` must be a mapping (or null, read as an empty mapping); `path` is its dotted location ("" = top).
     MapReader(const YAML::Node& node, std::string path, const std::string& source);
 
@@ -33,7 +34,8 @@ public:
                                        std::chrono::milliseconds min);
     std::uint64_t size(std::string_view key, std::uint64_t def, std::uint64_t min);
     // One of `choices`, case-insensitive, returned lower-case.
-    std::string choice(std::string_view key, std::string def, std::initializer_list<std::string_view> choices);
+    std::string choice(std::string_view key, std::string def,
+                       std::initializer_list<std::string_view> choices);
 
     // A nested mapping or sequence (marked as known); nullopt when absent.
     std::optional<YAML::Node> child(std::string_view key);
@@ -44,7 +46,7 @@ public:
     [[noreturn]] void fail_at(const YAML::Node& at, std::string_view key, const std::string& what) const;
     [[noreturn]] void fail_here(std::string_view key, const std::string& what) const;
 
-private:
+  private:
     // The scalar text of `key`, or nullopt when absent; fails when it is a mapping or sequence.
     std::optional<std::string> scalar(std::string_view key, const char* expected, YAML::Node* at = nullptr);
 
@@ -55,6 +57,7 @@ private:
 };
 
 // "FILE:LINE: path: what" for a node (LINE is 1-based).
-std::string located(const std::string& source, const YAML::Node& at, std::string_view path, std::string_view what);
+std::string located(const std::string& source, const YAML::Node& at, std::string_view path,
+                    std::string_view what);
 
 }  // namespace sluice::proxy

@@ -43,7 +43,8 @@ Parsed<std::chrono::milliseconds> parse_duration(std::string_view s) {
     std::string u = lower(unit);
     for (const Unit& k : kUnits) {
         if (u != k.suffix) continue;
-        if (n > std::numeric_limits<std::int64_t>::max() / k.factor) return "'" + std::string(s) + "' is too long";
+        if (n > std::numeric_limits<std::int64_t>::max() / k.factor)
+            return "'" + std::string(s) + "' is too long";
         return std::chrono::milliseconds(static_cast<std::int64_t>(n * k.factor));
     }
     return "'" + std::string(s) + "' has an unknown unit '" + std::string(unit) + "' (use ms, s, m or h)";
@@ -67,7 +68,8 @@ Parsed<std::uint64_t> parse_size(std::string_view s) {
     if (u == "gb") u = "g";
     for (const Unit& k : kUnits) {
         if (u != k.suffix) continue;
-        if (n > std::numeric_limits<std::uint64_t>::max() / k.factor) return "'" + std::string(s) + "' is too large";
+        if (n > std::numeric_limits<std::uint64_t>::max() / k.factor)
+            return "'" + std::string(s) + "' is too large";
         return n * k.factor;
     }
     return "'" + std::string(s) + "' has an unknown unit '" + std::string(unit) + "' (use KiB, MiB or GiB)";

@@ -13,7 +13,7 @@
 namespace sluice::proxy {
 
 class Listener {
-public:
+  public:
     // Called for each pending connection; it must uv_accept() from `server` (or reject it).
     using OnConnection = std::function<void(uv_stream_t* server)>;
 
@@ -26,7 +26,7 @@ public:
     void close();
     const std::string& name() const { return name_; }
 
-private:
+  private:
     static void on_connection(uv_stream_t* server, int status);
 
     uv_loop_t* loop_;

@@ -29,8 +29,10 @@ void append_json_string(std::string& out, std::string_view s) {
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
             default:
-                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
+                if (c < 0x20)
+                    out += fmt::format("\\u{:04x}", c);
+                else
+                    out += static_cast<char>(c);
         }
     }
     out += '"';
@@ -45,9 +47,12 @@ bool split_context(std::string_view payload, std::string_view& session, std::str
     while (!prefix.empty()) {
         auto sp = prefix.find(' ');
         std::string_view tok = prefix.substr(0, sp);
-        if (tok.starts_with("session=")) session = tok.substr(8);
-        else if (tok.starts_with("backend=")) backend = tok.substr(8);
-        else return false;
+        if (tok.starts_with("session="))
+            session = tok.substr(8);
+        else if (tok.starts_with("backend="))
+            backend = tok.substr(8);
+        else
+            return false;
         prefix = sp == std::string_view::npos ? std::string_view{} : prefix.substr(sp + 1);
     }
     msg = payload.substr(end + 2);
@@ -55,10 +60,12 @@ bool split_context(std::string_view payload, std::string_view& session, std::str
 }
 
 class JsonFormatter final : public spdlog::formatter {
-public:
+  public:
     void format(const spdlog::details::log_msg& m, spdlog::memory_buf_t& dest) override {
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m.time.time_since_epoch()).count() % 1000;
-        std::string time = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(m.time)), ms);
+        auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(m.time.time_since_epoch()).count() % 1000;
+        std::string time = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                                       fmt::gmtime(std::chrono::system_clock::to_time_t(m.time)), ms);
         auto level = spdlog::level::to_string_view(m.level);
         std::string line = json_line(time, std::string_view(level.data(), level.size()),
                                      std::string_view(m.logger_name.data(), m.logger_name.size()),
@@ -102,16 +109,22 @@ std::string ctx(std::uint64_t session, std::string_view backend) {
     return {};
 }
 
-std::optional<std::string> setup_logging(const LoggingConfig& cfg, std::optional<std::string> level_override) {
+std::optional<std::string> setup_logging(const LoggingConfig& cfg,
+                                         std::optional<std::string> level_override) {
     spdlog::sink_ptr sink;
     try {
-        if (cfg.file.empty()) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-        else sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(cfg.file);
+        if (cfg.file.empty())
+            sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+        else
+            sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(cfg.file);
     } catch (const spdlog::spdlog_ex& e) {
         return fmt::format("cannot open log file {}: {}", cfg.file, e.what());
     }
-    if (cfg.format == LogFormat::json) sink->set_formatter(std::make_unique<JsonFormatter>());
-    else sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(kTextPattern, spdlog::pattern_time_type::utc));
+    if (cfg.format == LogFormat::json)
+        sink->set_formatter(std::make_unique<JsonFormatter>());
+    else
+        sink->set_formatter(
+            std::make_unique<spdlog::pattern_formatter>(kTextPattern, spdlog::pattern_time_type::utc));
     auto level = spdlog::level::from_str(level_override.value_or(cfg.level));
     for (std::size_t i = 0; i < kComponentNames.size(); ++i) {
         spdlog::drop(kComponentNames[i]);

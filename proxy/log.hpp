@@ -1,7 +1,7 @@
 #pragma once
 // Logging set-up: one spdlog logger per component (proxy, router, health, admin) sharing one sink, text or
-// JSON lines. A line about a session or a backend starts with "session=N backend=NAME: " (see ctx()), which the
-// JSON format turns into fields, so one grep (or one jq filter) follows a client.
+// JSON lines. A line about a session or a backend starts with "session=N backend=NAME: " (see ctx()), which
+// the JSON format turns into fields, so one grep (or one jq filter) follows a client.
 
 #include <spdlog/spdlog.h>
 

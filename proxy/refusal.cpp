@@ -16,9 +16,13 @@ struct Refusal {
     std::vector<std::uint8_t> bytes;
 };
 
-void on_closed(uv_handle_t* h) { delete static_cast<Refusal*>(h->data); }
+void on_closed(uv_handle_t* h) {
+    delete static_cast<Refusal*>(h->data);
+}
 
-void close_refusal(Refusal* r) { uv_close(reinterpret_cast<uv_handle_t*>(&r->tcp), on_closed); }
+void close_refusal(Refusal* r) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&r->tcp), on_closed);
+}
 
 void on_written(uv_write_t* req, int status) {
     auto* r = static_cast<Refusal*>(req->data);
@@ -41,7 +45,8 @@ void refuse_connection(uv_stream_t* server, const protocol::ErrPacket& err) {
     }
     // Before the handshake no capabilities are agreed: the ERR carries no SQLSTATE, as MariaDB sends it then.
     r->bytes = protocol::framed_err(err, 0, 0);
-    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(r->bytes.data()), static_cast<unsigned>(r->bytes.size()));
+    uv_buf_t buf =
+        uv_buf_init(reinterpret_cast<char*>(r->bytes.data()), static_cast<unsigned>(r->bytes.size()));
     rc = uv_write(&r->write, reinterpret_cast<uv_stream_t*>(&r->tcp), &buf, 1, on_written);
     if (rc != 0) {
         log(Component::proxy).debug("refusal not sent: {}", uv_strerror(rc));

@@ -1,6 +1,6 @@
 #pragma once
-// Accepts a connection only to send it one ERR packet in place of a greeting, then closes it: what MariaDB does
-// for "Too many connections" and "Host is blocked". Clients show the message as the server's.
+// Accepts a connection only to send it one ERR packet in place of a greeting, then closes it: what MariaDB
+// does for "Too many connections" and "Host is blocked". Clients show the message as the server's.
 
 #include <uv.h>
 

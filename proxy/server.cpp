@@ -43,10 +43,13 @@ int Server::run() {
         log(Component::proxy).info("{} listener on {}:{}", listener->name(), where->address, where->port);
     }
     if (exit_code == 0) {
-        log(Component::proxy).info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION,
-                                   config_.backends.size(), config_.source);
-        log(Component::proxy).warn("the client data path and admin console are not built yet: "
-                                   "connections are answered with ERR 1235");
+        log(Component::proxy)
+            .info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION, config_.backends.size(),
+                  config_.source);
+        log(Component::proxy)
+            .warn(
+                "the client data path and admin console are not built yet: "
+                "connections are answered with ERR 1235");
     }
     uv_run(&loop_, UV_RUN_DEFAULT);
     if (exit_code == 0) log(Component::proxy).info("stopped");

@@ -12,7 +12,7 @@
 namespace sluice::proxy {
 
 class Server {
-public:
+  public:
     explicit Server(Config config);
     ~Server();
     Server(const Server&) = delete;
@@ -22,7 +22,7 @@ public:
     // 1 when it could not start (a port already taken, say).
     int run();
 
-private:
+  private:
     static void on_signal(uv_signal_t* h, int signum);
     void shutdown(const char* why);
     void on_client(uv_stream_t* server);

@@ -8,10 +8,10 @@
 namespace sluice::router {
 
 enum class Target : std::uint8_t {
-    primary,       // the current primary
-    replica,       // any healthy replica within the lag limit
-    named,         // a backend chosen by name (hint `/* sluice: backend=NAME */`)
-    all,           // every backend the session holds (session commands)
+    primary,  // the current primary
+    replica,  // any healthy replica within the lag limit
+    named,    // a backend chosen by name (hint `/* sluice: backend=NAME */`)
+    all,      // every backend the session holds (session commands)
 };
 
 std::string_view to_string(Target t);

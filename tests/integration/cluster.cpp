@@ -9,8 +9,12 @@
 
 namespace sluice::test {
 
-std::string source_dir() { return SLUICE_SOURCE_DIR; }
-std::string sluice_binary() { return SLUICE_BINARY; }
+std::string source_dir() {
+    return SLUICE_SOURCE_DIR;
+}
+std::string sluice_binary() {
+    return SLUICE_BINARY;
+}
 
 std::string make_temp_dir() {
     char path[] = "/tmp/slc-XXXXXX";
@@ -38,7 +42,8 @@ Cluster::Cluster(int nodes, const std::string& extra_server_args) : dir_(make_te
     if (r.exit_code != 0) {
         run({source_dir() + "/scripts/cluster", "down", dir_ + "/db", "--fast"});
         remove_tree(dir_);
-        throw std::runtime_error("scripts/cluster up failed (" + std::to_string(r.exit_code) + "):\n" + r.output);
+        throw std::runtime_error("scripts/cluster up failed (" + std::to_string(r.exit_code) + "):\n" +
+                                 r.output);
     }
 }
 
@@ -47,15 +52,21 @@ Cluster::~Cluster() {
     remove_tree(dir_);
 }
 
-std::string Cluster::socket(int node) const { return dir_ + "/db/node" + std::to_string(node + 1) + "/sock"; }
+std::string Cluster::socket(int node) const {
+    return dir_ + "/db/node" + std::to_string(node + 1) + "/sock";
+}
 
-ConnectOptions Cluster::app(int node) const { return {.port = port(node), .user = "app", .password = "app"}; }
+ConnectOptions Cluster::app(int node) const {
+    return {.port = port(node), .user = "app", .password = "app"};
+}
 
 ConnectOptions Cluster::monitor(int node) const {
     return {.port = port(node), .user = "monitor", .password = "monitor"};
 }
 
-ConnectOptions Cluster::root(int node) const { return {.unix_socket = socket(node), .user = "root"}; }
+ConnectOptions Cluster::root(int node) const {
+    return {.unix_socket = socket(node), .user = "root"};
+}
 
 void Cluster::sync_replicas() const {
     Conn primary;
@@ -74,14 +85,17 @@ Cluster& shared_cluster() {
     return cluster;
 }
 
-std::string sluice_config(const Cluster& cluster, int client_port, int admin_port, const std::string& extra_yaml) {
+std::string sluice_config(const Cluster& cluster, int client_port, int admin_port,
+                          const std::string& extra_yaml) {
     std::string y = "listen:\n  address: 127.0.0.1\n  port: " + std::to_string(client_port) + "\n";
-    y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(admin_port) + "\n  user: admin\n  password: admin\n";
+    y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(admin_port) +
+         "\n  user: admin\n  password: admin\n";
     y += "backends:\n";
     for (int i = 0; i < cluster.size(); ++i)
-        y += "  - name: db" + std::to_string(i + 1) + "\n    host: 127.0.0.1\n    port: " +
-             std::to_string(cluster.port(i)) + "\n";
-    y += "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n  replication_password: repl\n";
+        y += "  - name: db" + std::to_string(i + 1) +
+             "\n    host: 127.0.0.1\n    port: " + std::to_string(cluster.port(i)) + "\n";
+    y += "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n  replication_password: "
+         "repl\n";
     return y + extra_yaml;
 }
 
@@ -92,8 +106,10 @@ Sluice::Sluice(const Cluster& cluster, const std::string& extra_yaml)
       client_port_(free_port()),
       admin_port_(free_port()) {
     write_file(config_path_, sluice_config(cluster, client_port_, admin_port_, extra_yaml));
-    process_ = std::make_unique<Process>(std::vector<std::string>{sluice_binary(), "-c", config_path_}, log_path_);
-    if (!wait_port(client_port_, std::chrono::seconds(10)) || !wait_port(admin_port_, std::chrono::seconds(10)))
+    process_ =
+        std::make_unique<Process>(std::vector<std::string>{sluice_binary(), "-c", config_path_}, log_path_);
+    if (!wait_port(client_port_, std::chrono::seconds(10)) ||
+        !wait_port(admin_port_, std::chrono::seconds(10)))
         throw std::runtime_error("sluice did not start listening:\n" + log());
 }
 
@@ -102,6 +118,8 @@ Sluice::~Sluice() {
     remove_tree(dir_);
 }
 
-std::optional<int> Sluice::stop(int sig) { return process_->stop(sig); }
+std::optional<int> Sluice::stop(int sig) {
+    return process_->stop(sig);
+}
 
 }  // namespace sluice::test

@@ -1,10 +1,10 @@
 #pragma once
 // Real MariaDB clusters and a real sluice binary for the integration tests.
 //
-// Cluster: N mariadbd processes (node 0 the primary, the others GTID replicas) on free loopback ports in a fresh
-// temp dir, made by scripts/cluster, stopped by PID and removed when the object goes — or, should the test
-// binary crash, by the watchdog tied to its PID. shared_cluster() gives one to every test of a binary that does
-// not disturb it; a test that breaks servers makes its own.
+// Cluster: N mariadbd processes (node 0 the primary, the others GTID replicas) on free loopback ports in a
+// fresh temp dir, made by scripts/cluster, stopped by PID and removed when the object goes — or, should the
+// test binary crash, by the watchdog tied to its PID. shared_cluster() gives one to every test of a binary
+// that does not disturb it; a test that breaks servers makes its own.
 //
 // Sluice: the binary started with a generated config in front of a cluster, stopped with SIGTERM.
 
@@ -25,7 +25,7 @@ std::string make_temp_dir();
 void remove_tree(const std::string& dir);
 
 class Cluster {
-public:
+  public:
     explicit Cluster(int nodes, const std::string& extra_server_args = "");
     ~Cluster();
     Cluster(const Cluster&) = delete;
@@ -43,7 +43,7 @@ public:
     // Waits until every replica has applied everything the primary has binlogged.
     void sync_replicas() const;
 
-private:
+  private:
     std::string dir_;
     std::vector<int> ports_;
 };
@@ -51,8 +51,9 @@ private:
 Cluster& shared_cluster();
 
 class Sluice {
-public:
-    // `extra_yaml` is appended to the generated config (top-level sections not generated: limits, logging, ...).
+  public:
+    // `extra_yaml` is appended to the generated config (top-level sections not generated: limits, logging,
+    // ...).
     Sluice(const Cluster& cluster, const std::string& extra_yaml = "");
     ~Sluice();
     Sluice(const Sluice&) = delete;
@@ -66,7 +67,7 @@ public:
     // SIGTERM (or `sig`) and the exit code.
     std::optional<int> stop(int sig);
 
-private:
+  private:
     std::string dir_;
     std::string config_path_;
     std::string log_path_;
@@ -76,6 +77,7 @@ private:
 };
 
 // The config text Sluice is started with, for tests that want to run the binary on a variant of it.
-std::string sluice_config(const Cluster& cluster, int client_port, int admin_port, const std::string& extra_yaml);
+std::string sluice_config(const Cluster& cluster, int client_port, int admin_port,
+                          const std::string& extra_yaml);
 
 }  // namespace sluice::test

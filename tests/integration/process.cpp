@@ -122,7 +122,8 @@ int unused_port() {
 }  // namespace
 
 int free_port() {
-    // The kernel may hand the same ephemeral port out twice in a row; never give one to two users of a test run.
+    // The kernel may hand the same ephemeral port out twice in a row; never give one to two users of a test
+    // run.
     static std::set<int> given;
     for (;;) {
         int p = unused_port();

@@ -1,6 +1,6 @@
 #pragma once
-// Child processes for the integration tests: started with fork/exec, tied to the test process (they get SIGKILL
-// if it dies), and stopped by PID.
+// Child processes for the integration tests: started with fork/exec, tied to the test process (they get
+// SIGKILL if it dies), and stopped by PID.
 
 #include <sys/types.h>
 
@@ -20,7 +20,7 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, std::chrono::seconds timeout = std::chrono::seconds(120));
 
 class Process {
-public:
+  public:
     // Starts argv[0] with stdout and stderr appended to `log_path`.
     Process(const std::vector<std::string>& argv, const std::string& log_path);
     ~Process();  // SIGKILL if still running
@@ -32,7 +32,7 @@ public:
     // Sends `sig` and waits for the exit; returns the exit code (128+signal when killed), nullopt on timeout.
     std::optional<int> stop(int sig, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-private:
+  private:
     std::optional<int> wait_for(std::chrono::milliseconds timeout);
 
     pid_t pid_ = -1;

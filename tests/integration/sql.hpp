@@ -1,6 +1,6 @@
 #pragma once
-// A small Connector/C client for the integration tests: connect over TCP (or a node's socket), run statements,
-// read rows as optional strings, and see the server's error code, SQLSTATE and message.
+// A small Connector/C client for the integration tests: connect over TCP (or a node's socket), run
+// statements, read rows as optional strings, and see the server's error code, SQLSTATE and message.
 
 #include <mysql.h>
 
@@ -30,7 +30,7 @@ struct ConnectOptions {
 };
 
 class Conn {
-public:
+  public:
     Conn();
     ~Conn();
     Conn(const Conn&) = delete;
@@ -46,7 +46,7 @@ public:
     std::string scalar(const std::string& sql);
     MYSQL* raw() { return mysql_; }
 
-private:
+  private:
     SqlError error() const;
     MYSQL* mysql_;
 };

@@ -66,17 +66,22 @@ TEST_CASE("bad configs exit with 2 and one message naming file, line and key") {
     };
     const std::string ok = valid_config();
     const Case cases[] = {
-        {"impossible port", with(ok, "port: 3307", "port: 70000"), "sluice: F:9: backends[1].port: 70000 is not a port\n"},
+        {"impossible port", with(ok, "port: 3307", "port: 70000"),
+         "sluice: F:9: backends[1].port: 70000 is not a port\n"},
         {"duplicate backend name", with(ok, "name: db2", "name: db1"),
          "sluice: F:7: backends[1].name: 'db1' is used by another backend\n"},
         {"unknown key", ok + "limits:\n  max_client_conections: 5\n",
-         "sluice: F:14: limits.max_client_conections: unknown key (did you mean 'max_client_connections'?)\n"},
-        {"wrong type", ok + "limits:\n  workers: [1]\n", "sluice: F:14: limits.workers: expected an integer, got a list\n"},
+         "sluice: F:14: limits.max_client_conections: unknown key (did you mean "
+         "'max_client_connections'?)\n"},
+        {"wrong type", ok + "limits:\n  workers: [1]\n",
+         "sluice: F:14: limits.workers: expected an integer, got a list\n"},
         {"missing required value", with(ok, "  user: m\n", ""), "sluice: F:11: monitor.user: is required\n"},
-        {"misspelt section", ok + "monitor2: {}\n", "sluice: F:13: monitor2: unknown key (did you mean 'monitor'?)\n"},
+        {"misspelt section", ok + "monitor2: {}\n",
+         "sluice: F:13: monitor2: unknown key (did you mean 'monitor'?)\n"},
         {"bad duration", ok + "limits:\n  handshake_timeout: 10\n",
          "sluice: F:14: limits.handshake_timeout: '10' needs a unit (ms, s, m or h)\n"},
-        {"YAML syntax", ok + "logging: [\n", "sluice: F:14: YAML syntax error: end of sequence flow not found\n"},
+        {"YAML syntax", ok + "logging: [\n",
+         "sluice: F:14: YAML syntax error: end of sequence flow not found\n"},
         {"empty file", "", "sluice: F:1: the file is empty\n"},
     };
     for (const Case& c : cases) {
@@ -87,7 +92,8 @@ TEST_CASE("bad configs exit with 2 and one message naming file, line and key") {
     }
     auto missing = run_sluice({"-c", "/nonexistent/sluice.yaml"});
     CHECK(missing.exit_code == 2);
-    CHECK(missing.output == "sluice: /nonexistent/sluice.yaml: cannot read the config file: No such file or directory\n");
+    CHECK(missing.output ==
+          "sluice: /nonexistent/sluice.yaml: cannot read the config file: No such file or directory\n");
 }
 
 TEST_CASE("sluice listens on the client and admin ports and stops cleanly on SIGTERM and SIGINT") {
@@ -105,8 +111,10 @@ TEST_CASE("sluice listens on the client and admin ports and stops cleanly on SIG
         CHECK(err->message == "Sluice: the client data path is not available yet");
         CHECK(s.stop(sig) == 0);
         std::string log = s.log();
-        CHECK(log.find("[proxy] client listener on 127.0.0.1:" + std::to_string(s.client_port())) != std::string::npos);
-        CHECK(log.find(sig == SIGTERM ? "shutting down (SIGTERM)" : "shutting down (SIGINT)") != std::string::npos);
+        CHECK(log.find("[proxy] client listener on 127.0.0.1:" + std::to_string(s.client_port())) !=
+              std::string::npos);
+        CHECK(log.find(sig == SIGTERM ? "shutting down (SIGTERM)" : "shutting down (SIGINT)") !=
+              std::string::npos);
         CHECK(log.find("[proxy] stopped") != std::string::npos);
     }
 }

@@ -20,7 +20,8 @@ TEST_CASE("durations need a unit") {
     CHECK(why(parse_duration("500")) == "'500' needs a unit (ms, s, m or h)");
     CHECK(why(parse_duration("5 days")) == "'5 days' has an unknown unit 'days' (use ms, s, m or h)");
     CHECK(why(parse_duration("soon")) == "'soon' is not a duration (e.g. 500ms, 10s, 2m)");
-    CHECK(why(parse_duration("99999999999999999999h")) == "'99999999999999999999h' is not a duration (e.g. 500ms, 10s, 2m)");
+    CHECK(why(parse_duration("99999999999999999999h")) ==
+          "'99999999999999999999h' is not a duration (e.g. 500ms, 10s, 2m)");
     CHECK(why(parse_duration("9999999999999999h")) == "'9999999999999999h' is too long");
 }
 

@@ -12,8 +12,9 @@ TEST_CASE("context prefixes") {
 }
 
 TEST_CASE("JSON lines carry the context as fields and escape the message") {
-    CHECK(json_line("T", "info", "proxy", "session=7 backend=db1: said \"hi\"\n") ==
-          R"({"ts":"T","level":"info","component":"proxy","session":"7","backend":"db1","msg":"said \"hi\"\n"})");
+    CHECK(
+        json_line("T", "info", "proxy", "session=7 backend=db1: said \"hi\"\n") ==
+        R"({"ts":"T","level":"info","component":"proxy","session":"7","backend":"db1","msg":"said \"hi\"\n"})");
     CHECK(json_line("T", "warn", "health", "backend=db2: down") ==
           R"({"ts":"T","level":"warn","component":"health","backend":"db2","msg":"down"})");
     // A colon in an ordinary message is not mistaken for a context prefix.
