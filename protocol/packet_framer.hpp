@@ -1,0 +1,143 @@
+#pragma once
+// De-framing of a byte stream into logical payloads. Two tools for two callers:
+//  - PacketFramer owns a buffer, accepts arbitrary partial reads and yields whole logical payloads, joining the
+//    16 MiB - 1 continuation packets, so parsers only ever see complete messages.
+//  - PacketScanner owns nothing: a forwarder that passes bytes through unchanged feeds it each chunk and learns
+//    where packets and logical payloads end, their headers and the first bytes of each payload, without copying
+//    the body or allocating.
+// Both check sequence ids and a caller-given maximum payload size, the latter from the header alone so an
+// oversized payload is refused before its body arrives.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "protocol/packet.hpp"
+#include "protocol/result.hpp"
+
+namespace sluice::protocol {
+
+struct PacketHeader {
+    std::uint32_t length = 0;  // payload bytes in this packet (not the logical payload)
+    std::uint8_t seq = 0;
+
+    // A packet of exactly kMaxPayload bytes is continued by the next packet of the same logical payload.
+    bool continued() const { return length == kMaxPayload; }
+    bool operator==(const PacketHeader&) const = default;
+};
+
+// Reads a packet header from the start of `bytes`; nullopt when fewer than kHeaderSize bytes are present.
+std::optional<PacketHeader> peek_header(std::string_view bytes);
+
+// One packet as seen in a caller-owned buffer, possibly incomplete.
+struct PacketView {
+    PacketHeader header;
+    std::string_view available;  // the payload bytes present so far (a prefix of the packet payload)
+
+    bool complete() const { return available.size() == header.length; }
+    std::size_t wire_size() const { return kHeaderSize + header.length; }
+};
+
+// Inspects the packet at the start of `bytes` without copying; nullopt when the header is not all there.
+std::optional<PacketView> inspect_packet(std::string_view bytes);
+
+// Whether sequence ids are checked. Off is for streams whose ids another component already vouches for.
+enum class SequenceCheck : std::uint8_t { strict, off };
+
+// A whole logical payload. The view points into the framer and stays valid until the next feed() or next().
+struct Frame {
+    std::string_view payload;
+    std::uint8_t first_seq = 0;
+    std::uint8_t last_seq = 0;  // differs from first_seq only for payloads of kMaxPayload bytes or more
+};
+
+class PacketFramer {
+public:
+    explicit PacketFramer(std::size_t max_payload, SequenceCheck check = SequenceCheck::strict)
+        : max_payload_(max_payload), check_(check) {}
+
+    // Appends the next bytes of the stream, however they were split by the transport.
+    void feed(std::string_view bytes);
+
+    // The next whole payload, nullopt if more bytes are needed, or an error: sequence out of order
+    // (malformed) or a payload beyond the maximum (too_large). Errors are sticky: a stream that lost its
+    // framing cannot be resynchronised.
+    Result<std::optional<Frame>> next();
+
+    // The sequence id the next packet must carry. A client stream restarts at 0 with every command.
+    void expect_sequence(std::uint8_t seq) { expected_seq_ = seq; }
+    std::uint8_t expected_sequence() const { return expected_seq_; }
+
+    std::size_t buffered() const { return buf_.size() - pos_; }
+
+private:
+    Result<bool> check_header(const PacketHeader& h, std::size_t assembled_so_far);
+    void compact();
+
+    std::size_t max_payload_;
+    SequenceCheck check_;
+    std::uint8_t expected_seq_ = 0;
+    std::vector<std::uint8_t> buf_;
+    std::size_t pos_ = 0;                 // start of unconsumed bytes in buf_
+    std::vector<std::uint8_t> assembled_;  // a multi-packet payload being joined
+    bool in_payload_ = false;              // assembled_ holds the first packets of an unfinished payload
+    bool assembled_complete_ = false;      // assembled_ was handed out whole and is cleared on the next call
+    std::uint8_t first_seq_ = 0;
+    std::optional<ParseError> error_;
+};
+
+// The first bytes of a logical payload, copied into a fixed array: enough for every header a response tracker
+// or router looks at (OK/EOF status flags, command byte, PREPARE_OK, ERR code and state, a column count).
+inline constexpr std::size_t kPayloadHeadBytes = 64;
+
+struct PayloadHead {
+    std::array<char, kPayloadHeadBytes> bytes{};
+    std::size_t head_size = 0;  // bytes valid in `bytes`
+    std::size_t length = 0;     // total logical payload length
+    std::uint8_t first_seq = 0;
+
+    std::string_view head() const { return {bytes.data(), head_size}; }
+};
+
+// What one PacketScanner::step() found.
+struct ScanStep {
+    std::size_t consumed = 0;                  // bytes of the chunk this step accounted for
+    std::optional<PacketHeader> packet_start;  // set when a packet header completed in this step
+    std::optional<PayloadHead> payload_end;    // set when a logical payload ended in this step
+};
+
+class PacketScanner {
+public:
+    explicit PacketScanner(std::size_t max_payload, SequenceCheck check = SequenceCheck::strict)
+        : max_payload_(max_payload), check_(check) {}
+
+    // Accounts for a prefix of `chunk` (at most up to the end of the current packet) and reports what ended.
+    // Call repeatedly on the rest of the chunk; a step on a non-empty chunk always consumes at least one byte.
+    Result<ScanStep> step(std::string_view chunk);
+
+    void expect_sequence(std::uint8_t seq) { expected_seq_ = seq; }
+    std::uint8_t expected_sequence() const { return expected_seq_; }
+    // True between packets of a logical payload boundary: the forwarder may switch direction/backend here.
+    bool at_payload_boundary() const { return header_fill_ == 0 && body_left_ == 0 && !in_continuation_; }
+
+private:
+    Result<ScanStep> step_header(std::string_view chunk);
+    ScanStep step_body(std::string_view chunk);
+    void finish_packet(ScanStep& s);
+
+    std::size_t max_payload_;
+    SequenceCheck check_;
+    std::uint8_t expected_seq_ = 0;
+    std::array<char, kHeaderSize> header_buf_{};
+    std::size_t header_fill_ = 0;
+    PacketHeader current_{};
+    std::size_t body_left_ = 0;
+    bool in_continuation_ = false;  // the current logical payload spans further packets
+    PayloadHead head_;
+    std::optional<ParseError> error_;
+};
+
+}  // namespace sluice::protocol
