@@ -51,6 +51,7 @@ struct LimitsConfig {
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds idle_timeout{0};  // 0 = never
     std::uint64_t max_packet_size = 1ULL << 30;
+    std::chrono::milliseconds shutdown_timeout{10000};  // SIGTERM: how long running statements may finish
     bool operator==(const LimitsConfig&) const = default;
 };
 

@@ -135,6 +135,7 @@ LimitsConfig read_limits(MapReader& r) {
     l.handshake_timeout = r.duration("handshake_timeout", l.handshake_timeout, milliseconds{10});
     l.idle_timeout = r.duration("idle_timeout", l.idle_timeout, milliseconds{0});
     l.max_packet_size = r.size("max_packet_size", l.max_packet_size, 1024);
+    l.shutdown_timeout = r.duration("shutdown_timeout", l.shutdown_timeout, milliseconds{0});
     if (l.max_packet_size > (1ULL << 30))
         r.fail_here("max_packet_size", "is larger than 1GiB, the protocol's limit");
     r.finish();

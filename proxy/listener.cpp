@@ -1,6 +1,11 @@
 #include "proxy/listener.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "proxy/log.hpp"
 
@@ -9,7 +14,7 @@ namespace sluice::proxy {
 Listener::Listener(uv_loop_t* loop, std::string name, OnConnection on_connection)
     : loop_(loop), name_(std::move(name)), on_connection_(std::move(on_connection)) {}
 
-std::optional<std::string> Listener::start(const ListenerConfig& where, int backlog) {
+std::optional<std::string> Listener::start(const ListenerConfig& where, int backlog, bool reuse_port) {
     sockaddr_storage addr{};
     int rc = uv_ip4_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in*>(&addr));
     if (rc != 0) rc = uv_ip6_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in6*>(&addr));
@@ -18,6 +23,17 @@ std::optional<std::string> Listener::start(const ListenerConfig& where, int back
     uv_tcp_init(loop_, &tcp_);
     tcp_.data = this;
     open_ = true;
+    if (reuse_port) {
+        // libuv 1.44 has no UV_TCP_REUSEPORT: make the socket ourselves and hand it over.
+        int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0 || uv_tcp_open(&tcp_, fd) != 0) {
+            if (fd >= 0) ::close(fd);
+            close();
+            return fmt::format("{} listener: cannot set up a socket: {}", name_, std::strerror(errno));
+        }
+    }
     rc = uv_tcp_bind(&tcp_, reinterpret_cast<const sockaddr*>(&addr), 0);
     if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), backlog, &Listener::on_connection);
     if (rc != 0) {

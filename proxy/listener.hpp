@@ -21,8 +21,9 @@ class Listener {
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
 
-    // Binds and listens; the error says which address and why.
-    std::optional<std::string> start(const ListenerConfig& where, int backlog = 1024);
+    // Binds and listens; the error says which address and why. With `reuse_port`, several listeners (one per
+    // worker) share the address and the kernel spreads connections across them.
+    std::optional<std::string> start(const ListenerConfig& where, int backlog = 1024, bool reuse_port = false);
     void close();
     const std::string& name() const { return name_; }
 

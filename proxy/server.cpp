@@ -3,24 +3,50 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <thread>
 
 #include "protocol/error_codes.hpp"
+#include "proxy/account_store.hpp"
 #include "proxy/log.hpp"
 #include "proxy/refusal.hpp"
+#include "proxy/worker.hpp"
 #include "sluice_version.hpp"
 
 namespace sluice::proxy {
 
 Server::Server(Config config)
-    : config_(std::move(config)),
-      client_listener_(&loop_, "client", [this](uv_stream_t* s) { on_client(s); }),
-      admin_listener_(&loop_, "admin", [this](uv_stream_t* s) { on_admin(s); }) {
+    : config_(std::move(config)), admin_listener_(&loop_, "admin", [this](uv_stream_t* s) { on_admin(s); }) {
     uv_loop_init(&loop_);
 }
 
 Server::~Server() {
+    for (auto& w : workers_) w->join();
+    workers_.clear();
     // run() closes every handle before it returns; a loop that still has some is a bug worth hearing about.
     if (uv_loop_close(&loop_) != 0) log(Component::proxy).error("event loop closed with handles still open");
+}
+
+std::optional<std::string> Server::start_workers() {
+    std::vector<BackendAddress> backends;
+    if (auto err = resolve_backends(config_.backends, backends)) return err;
+    accounts_ = std::make_unique<AccountStore>(config_.users, config_.backends, config_.monitor);
+    accounts_->start();
+    runtime_ = std::make_unique<Runtime>(config_, std::move(backends), *accounts_);
+    if (auto g = probe_greeting(runtime_->backends, static_cast<int>(config_.monitor.connect_timeout.count())))
+        runtime_->learn_greeting(*g);
+    int n = config_.limits.workers > 0 ? config_.limits.workers
+                                       : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    for (int i = 0; i < n; ++i) {
+        workers_.push_back(std::make_unique<Worker>(*runtime_, i));
+        if (auto err = workers_.back()->listen()) return err;
+    }
+    for (auto& w : workers_) {
+        Worker* raw = w.get();
+        accounts_->add_listener([raw] { raw->notify_accounts(); });
+        raw->start();
+    }
+    log(Component::proxy).info("client listener on {}:{} ({} workers)", config_.listen.address, config_.listen.port, n);
+    return std::nullopt;
 }
 
 int Server::run() {
@@ -32,26 +58,19 @@ int Server::run() {
     uv_signal_start(&sigint_, on_signal, SIGINT);
 
     int exit_code = 0;
-    for (auto [listener, where] : {std::pair{&client_listener_, &config_.listen},
-                                   std::pair{&admin_listener_, &config_.admin.listen}}) {
-        if (auto err = listener->start(*where)) {
-            log(Component::proxy).critical("{}", *err);
-            exit_code = 1;
-            shutdown("start-up failed");
-            break;
-        }
-        log(Component::proxy).info("{} listener on {}:{}", listener->name(), where->address, where->port);
-    }
-    if (exit_code == 0) {
-        log(Component::proxy)
-            .info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION, config_.backends.size(),
-                  config_.source);
-        log(Component::proxy)
-            .warn(
-                "the client data path and admin console are not built yet: "
-                "connections are answered with ERR 1235");
+    auto err = start_workers();
+    if (!err) err = admin_listener_.start(config_.admin.listen);
+    if (err) {
+        log(Component::proxy).critical("{}", *err);
+        exit_code = 1;
+        shutdown("start-up failed");
+    } else {
+        log(Component::proxy).info("admin listener on {}:{}", config_.admin.listen.address, config_.admin.listen.port);
+        log(Component::proxy).info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION,
+                                   config_.backends.size(), config_.source);
     }
     uv_run(&loop_, UV_RUN_DEFAULT);
+    for (auto& w : workers_) w->join();
     if (exit_code == 0) log(Component::proxy).info("stopped");
     return exit_code;
 }
@@ -64,15 +83,10 @@ void Server::shutdown(const char* why) {
     if (stopping_) return;
     stopping_ = true;
     log(Component::proxy).info("shutting down ({})", why);
-    client_listener_.close();
+    for (auto& w : workers_) w->request_stop();
     admin_listener_.close();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
-}
-
-void Server::on_client(uv_stream_t* server) {
-    refuse_connection(server, protocol::ErrPacket::make(protocol::er::kNotSupportedYet,
-                                                        "Sluice: the client data path is not available yet"));
 }
 
 void Server::on_admin(uv_stream_t* server) {

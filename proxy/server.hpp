@@ -3,13 +3,19 @@
 
 #include <uv.h>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "proxy/config.hpp"
 #include "proxy/listener.hpp"
+#include "proxy/runtime.hpp"
 
 namespace sluice::proxy {
+
+class AccountStore;
+class Worker;
 
 class Server {
   public:
@@ -25,13 +31,15 @@ class Server {
   private:
     static void on_signal(uv_signal_t* h, int signum);
     void shutdown(const char* why);
-    void on_client(uv_stream_t* server);
+    std::optional<std::string> start_workers();
     void on_admin(uv_stream_t* server);
 
     Config config_;
     uv_loop_t loop_{};
-    Listener client_listener_;
     Listener admin_listener_;
+    std::unique_ptr<AccountStore> accounts_;
+    std::unique_ptr<Runtime> runtime_;
+    std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
     bool stopping_ = false;

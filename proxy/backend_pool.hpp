@@ -1,0 +1,62 @@
+#pragma once
+// Idle, logged-in backend connections of one worker, kept for the next client with the same login. A
+// connection comes back only after a clean end of its last response; it is reset (COM_RESET_CONNECTION, then
+// the login's database again) before it is offered, and dropped if the reset fails or the backend closes it.
+
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/backend_conn.hpp"
+#include "proxy/graveyard.hpp"
+
+namespace sluice::proxy {
+
+struct PoolKey {
+    std::size_t backend = 0;
+    std::string user;
+    std::string database;
+    protocol::Capabilities capabilities = 0;
+    std::uint8_t charset = 0;
+    bool operator==(const PoolKey&) const = default;
+};
+
+PoolKey pool_key(const BackendConn& b);
+
+class BackendPool final : public BackendListener {
+public:
+    BackendPool(Graveyard& graveyard, std::size_t max_idle) : graveyard_(graveyard), max_idle_(max_idle) {}
+    ~BackendPool() override;
+    BackendPool(const BackendPool&) = delete;
+    BackendPool& operator=(const BackendPool&) = delete;
+
+    // An idle connection for this login, or null. The caller becomes its listener.
+    std::unique_ptr<BackendConn> acquire(const PoolKey& key);
+    // Takes a connection whose last response ended cleanly; resets it and offers it again when that succeeds.
+    void release(std::unique_ptr<BackendConn> b);
+    std::size_t idle() const { return idle_.size(); }
+    std::size_t resetting() const { return resetting_.size(); }
+    void clear();
+
+    void on_backend_ready(BackendConn&) override {}
+    void on_backend_error(BackendConn& b, const protocol::ErrPacket& err) override;
+    void on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) override;
+
+private:
+    struct Resetting {
+        std::unique_ptr<BackendConn> conn;
+        protocol::PacketFramer framer{1 << 20};
+        int oks_left = 0;
+    };
+    void drop(BackendConn& b, std::string_view why);
+
+    Graveyard& graveyard_;
+    std::size_t max_idle_;
+    std::list<std::unique_ptr<BackendConn>> idle_;
+    std::list<Resetting> resetting_;
+};
+
+}  // namespace sluice::proxy

@@ -1,0 +1,145 @@
+#include "proxy/connection.hpp"
+
+#include <netinet/in.h>
+
+#include "proxy/log.hpp"
+
+namespace sluice::proxy {
+
+// A write request owns what it sends (a vector, or a reference on a chunk) until libuv is done with it.
+struct Connection::WriteReq {
+    uv_write_t req{};
+    Connection* conn = nullptr;
+    std::vector<std::uint8_t> owned;
+    ChunkRef chunk;
+    std::size_t size = 0;
+};
+
+Connection::Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler)
+    : chunks_(chunks), handler_(handler) {
+    uv_tcp_init(loop, &tcp_);
+    tcp_.data = this;
+}
+
+Connection::~Connection() = default;
+
+int Connection::connect(const sockaddr* addr) {
+    connect_req_.data = this;
+    uv_tcp_nodelay(&tcp_, 1);
+    return uv_tcp_connect(&connect_req_, &tcp_, addr, on_connect_cb);
+}
+
+void Connection::on_connect_cb(uv_connect_t* req, int status) {
+    auto* self = static_cast<Connection*>(req->data);
+    if (self->closing_ || !self->handler_) return;
+    self->handler_->on_connected(*self, status);
+}
+
+void Connection::start_reading() {
+    if (reading_ || closing_) return;
+    int rc = uv_read_start(stream(), on_alloc, on_read_cb);
+    if (rc != 0) {
+        log(Component::proxy).error("read_start failed: {}", uv_strerror(rc));
+        return;
+    }
+    reading_ = true;
+}
+
+void Connection::stop_reading() {
+    if (!reading_) return;
+    uv_read_stop(stream());
+    reading_ = false;
+}
+
+void Connection::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+    auto* self = static_cast<Connection*>(h->data);
+    if (!self->reading_chunk_) self->reading_chunk_ = self->chunks_.get();
+    *buf = uv_buf_init(self->reading_chunk_->data(), static_cast<unsigned>(self->reading_chunk_->capacity()));
+}
+
+void Connection::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+    auto* self = static_cast<Connection*>(s->data);
+    if (nread == 0) return;  // EAGAIN: the chunk stays for the next read
+    ChunkRef chunk = std::move(self->reading_chunk_);
+    if (self->closing_ || !self->handler_) return;
+    if (nread < 0) {
+        self->stop_reading();
+        self->handler_->on_read_error(*self, static_cast<int>(nread));
+        return;
+    }
+    self->handler_->on_read(*self, chunk, chunk->view(0, static_cast<std::size_t>(nread)));
+}
+
+void Connection::submit(WriteReq* req, uv_buf_t buf) {
+    req->conn = this;
+    req->req.data = req;
+    req->size = buf.len;
+    queued_ += buf.len;
+    if (queued_ >= kHighWatermark) above_high_ = true;
+    int rc = uv_write(&req->req, stream(), &buf, 1, on_write_cb);
+    if (rc != 0) {
+        queued_ -= buf.len;
+        delete req;
+        if (!closing_ && handler_) handler_->on_write_error(*this, rc);
+    }
+}
+
+void Connection::write(std::vector<std::uint8_t> bytes) {
+    if (closing_ || bytes.empty()) return;
+    auto* req = new WriteReq;
+    req->owned = std::move(bytes);
+    submit(req, uv_buf_init(reinterpret_cast<char*>(req->owned.data()), static_cast<unsigned>(req->owned.size())));
+}
+
+void Connection::write(const ChunkRef& chunk, std::string_view slice) {
+    if (closing_ || slice.empty()) return;
+    auto* req = new WriteReq;
+    req->chunk = chunk;
+    submit(req, uv_buf_init(const_cast<char*>(slice.data()), static_cast<unsigned>(slice.size())));
+}
+
+void Connection::on_write_cb(uv_write_t* r, int status) {
+    auto* req = static_cast<WriteReq*>(r->data);
+    Connection* self = req->conn;
+    self->queued_ -= req->size;
+    delete req;
+    if (self->closing_ || !self->handler_) return;
+    if (status < 0) {
+        self->handler_->on_write_error(*self, status);
+        return;
+    }
+    if (self->above_high_ && self->queued_ <= kLowWatermark) {
+        self->above_high_ = false;
+        self->handler_->on_drained(*self);
+    }
+}
+
+void Connection::close(bool flush) {
+    if (closing_) return;
+    closing_ = true;
+    handler_ = nullptr;
+    stop_reading();
+    // uv_shutdown runs after the queued writes, so an ERR sent just before reaches the peer.
+    if (flush && queued_ > 0 && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
+}
+
+void Connection::on_shutdown_cb(uv_shutdown_t* req, int) {
+    uv_close(reinterpret_cast<uv_handle_t*>(req->handle), on_close_cb);
+}
+
+void Connection::on_close_cb(uv_handle_t* h) { delete static_cast<Connection*>(h->data); }
+
+std::string Connection::peer_ip() {
+    sockaddr_storage addr{};
+    int len = sizeof addr;
+    if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (addr.ss_family == AF_INET)
+        uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), buf, sizeof buf);
+    else if (addr.ss_family == AF_INET6)
+        uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&addr), buf, sizeof buf);
+    return buf;
+}
+
+}  // namespace sluice::proxy

@@ -1,0 +1,90 @@
+#pragma once
+// One TCP stream on an event loop: reads into shared chunks, writes owned or shared bytes, counts what is queued
+// (for backpressure), and closes once. The object owns its uv_tcp_t and never moves; after close() it belongs to
+// libuv and deletes itself in the close callback, so its owner must forget the pointer when it calls close().
+
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proxy/chunk.hpp"
+
+namespace sluice::proxy {
+
+class Connection;
+
+class ConnectionHandler {
+public:
+    virtual ~ConnectionHandler() = default;
+    // Bytes arrived; `chunk` holds them and may be kept (forwarded) by reference.
+    virtual void on_read(Connection& c, const ChunkRef& chunk, std::string_view data) = 0;
+    // The peer closed (`status` UV_EOF) or the stream failed. The handler decides whether to close().
+    virtual void on_read_error(Connection& c, int status) = 0;
+    // The write queue fell below the low watermark after having passed the high one.
+    virtual void on_drained(Connection&) {}
+    // A write failed: the connection is unusable; the handler decides what to tell whom.
+    virtual void on_write_error(Connection& c, int status) = 0;
+    // An outgoing connect() finished (status 0) or failed.
+    virtual void on_connected(Connection&, int) {}
+};
+
+class Connection {
+public:
+    static constexpr std::size_t kHighWatermark = 1024 * 1024;
+    static constexpr std::size_t kLowWatermark = 256 * 1024;
+
+    Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    uv_tcp_t* tcp() { return &tcp_; }
+    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+    void set_handler(ConnectionHandler* h) { handler_ = h; }
+
+    // Starts an outgoing connection; the handler hears of it in on_connected().
+    int connect(const sockaddr* addr);
+
+    void start_reading();
+    void stop_reading();
+    bool reading() const { return reading_; }
+
+    void write(std::vector<std::uint8_t> bytes);
+    void write(const ChunkRef& chunk, std::string_view slice);  // `slice` must lie inside `chunk`
+    std::size_t queued() const { return queued_; }
+    bool over_high_watermark() const { return queued_ >= kHighWatermark; }
+
+    // Idempotent. Pending writes are flushed first when `flush` is true (an ERR before hanging up).
+    void close(bool flush = false);
+    bool closing() const { return closing_; }
+
+    // The peer's address as text ("127.0.0.1"), empty when unknown.
+    std::string peer_ip();
+
+private:
+    struct WriteReq;
+    ~Connection();  // only from the close callback
+    static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
+    static void on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+    static void on_write_cb(uv_write_t* req, int status);
+    static void on_shutdown_cb(uv_shutdown_t* req, int status);
+    static void on_close_cb(uv_handle_t* h);
+    static void on_connect_cb(uv_connect_t* req, int status);
+    void submit(WriteReq* req, uv_buf_t buf);
+
+    uv_tcp_t tcp_{};
+    uv_shutdown_t shutdown_req_{};
+    uv_connect_t connect_req_{};  // here, not in the handler: libuv may call back after the handler is gone
+    ChunkPool& chunks_;
+    ConnectionHandler* handler_;
+    ChunkRef reading_chunk_;  // the chunk libuv is reading into
+    std::size_t queued_ = 0;
+    bool reading_ = false;
+    bool closing_ = false;
+    bool above_high_ = false;
+};
+
+}  // namespace sluice::proxy

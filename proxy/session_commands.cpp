@@ -1,0 +1,193 @@
+// ClientSession, command phase: each client command goes to the backend as it came; the response streams back
+// chunk by chunk, watched by a ResponseTracker that says where it ends. Nothing buffers a result set.
+
+#include <fmt/format.h>
+
+#include "protocol/command.hpp"
+#include "protocol/inspect.hpp"
+#include "protocol/packet.hpp"
+#include "proxy/client_session.hpp"
+#include "proxy/log.hpp"
+#include "proxy/worker.hpp"
+
+namespace sluice::proxy {
+
+void ClientSession::on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq) {
+    if (in_local_infile()) {
+        // LOCAL INFILE: the file's packets (and the empty one that ends it) go to the backend as they come.
+        std::vector<std::uint8_t> out;
+        protocol::append_packets(out, first_seq, payload);
+        backend_->conn().write(std::move(out));
+        scanner_.expect_sequence(static_cast<std::uint8_t>(last_seq + 1));
+        if (tracker_->on_client_payload(payload) == protocol::TrackerStatus::protocol_error)
+            end("LOCAL INFILE protocol error");
+        return;
+    }
+    PendingCommand cmd{std::vector<std::uint8_t>(payload.begin(), payload.end()), first_seq, last_seq};
+    if (state_ == State::idle && pending_.empty()) run_command(std::move(cmd));
+    else pending_.push_back(std::move(cmd));  // pipelined behind the running command
+}
+
+void ClientSession::run_command(PendingCommand cmd) {
+    std::string_view payload = protocol::as_view(cmd.payload);
+    auto command = protocol::command_of(payload);
+    std::uint8_t reply_seq = static_cast<std::uint8_t>(cmd.last_seq + 1);
+    if (!command) {
+        end("empty command packet");
+        return;
+    }
+    switch (command->response()) {
+        case protocol::ResponseKind::unsupported:
+            log(Component::proxy).info("{}refused {} from {}", ctx(id_), command->name(), who());
+            send_err(protocol::unknown_command_error(), reply_seq);
+            return;
+        case protocol::ResponseKind::auth:  // COM_CHANGE_USER
+            send_err(protocol::ErrPacket::make(protocol::er::kNotSupportedYet,
+                                               "COM_CHANGE_USER through Sluice is not supported yet"),
+                     reply_seq);
+            return;
+        default: break;
+    }
+    if (command->id() == protocol::CommandByte::quit) {
+        end("client quit");
+        return;
+    }
+    if (!backend_) {
+        // The last backend connection was lost: open a new one for this command.
+        awaiting_backend_ = std::move(cmd);
+        move_to(State::forwarding);
+        Runtime& rt = worker_.runtime();
+        std::size_t index = rt.primary();
+        backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, rt.backends[index],
+                                                 *backend_login_, this, rt.config.limits.connect_timeout);
+        backend_->start();
+        return;
+    }
+    forward(cmd);
+}
+
+void ClientSession::forward(const PendingCommand& cmd) {
+    std::string_view payload = protocol::as_view(cmd.payload);
+    auto command = protocol::command_of(payload);
+    std::vector<std::uint8_t> out;
+    out.reserve(payload.size() + protocol::kHeaderSize);
+    protocol::append_packets(out, cmd.first_seq, payload);
+    backend_->conn().write(std::move(out));
+    if (!command->expects_response()) {  // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA
+        move_to(State::idle);
+        run_pending();
+        return;
+    }
+    if (command->id() == protocol::CommandByte::init_db) init_db_ = std::string(payload.substr(1));
+    tracker_.emplace(*command, caps_);
+    scanner_ = protocol::PacketScanner(worker_.runtime().config.limits.max_packet_size);
+    scanner_.expect_sequence(static_cast<std::uint8_t>(cmd.last_seq + 1));
+    move_to(State::forwarding);
+    backend_->conn().start_reading();
+}
+
+void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) {
+    if (state_ != State::forwarding || !tracker_ || awaiting_backend_) {
+        log(Component::proxy).warn("{}unexpected {} bytes from an idle backend connection: dropping it", ctx(id_, b.name()),
+                                   data.size());
+        worker_.graveyard().bury(std::move(backend_));
+        return;
+    }
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        auto step = scanner_.step(data.substr(pos));
+        if (!step) {
+            log(Component::proxy).error("{}malformed response ({}): closing the session", ctx(id_, b.name()),
+                                        protocol::to_string(step.error()));
+            end("malformed backend response");
+            return;
+        }
+        pos += step->consumed;
+        if (!step->payload_end) continue;
+        auto status = tracker_->on_server_payload(*step->payload_end);
+        if (status == protocol::TrackerStatus::protocol_error) {
+            log(Component::proxy).error("{}response breaks the protocol for {}: closing the session",
+                                        ctx(id_, b.name()), tracker_->command().name());
+            end("backend protocol error");
+            return;
+        }
+        if (status == protocol::TrackerStatus::complete) {
+            client_->write(chunk, data.substr(0, pos));
+            if (pos < data.size()) {
+                log(Component::proxy).warn("{}{} bytes after the end of a response: dropping the connection",
+                                           ctx(id_, b.name()), data.size() - pos);
+                worker_.graveyard().bury(std::move(backend_));
+            }
+            on_response_complete();
+            return;
+        }
+    }
+    client_->write(chunk, data);
+    // Backpressure: a client that reads slowly stops us reading its backend, so memory stays bounded.
+    if (client_->over_high_watermark()) backend_->conn().stop_reading();
+}
+
+void ClientSession::on_response_complete() {
+    // A reconnect should land in the database the client chose. (USE inside COM_QUERY is not followed yet.)
+    if (init_db_ && !tracker_->error()) backend_login_->database = std::move(*init_db_);
+    init_db_.reset();
+    tracker_.reset();
+    move_to(State::idle);
+    if (draining_) {
+        end("shutdown");
+        return;
+    }
+    run_pending();
+}
+
+void ClientSession::run_pending() {
+    while (state_ == State::idle && !pending_.empty()) {
+        PendingCommand next = std::move(pending_.front());
+        pending_.pop_front();
+        run_command(std::move(next));
+    }
+}
+
+void ClientSession::on_backend_ready(BackendConn&) {
+    if (state_ == State::connecting_backend) {
+        on_login_done();
+        return;
+    }
+    if (awaiting_backend_) {
+        PendingCommand cmd = std::move(*awaiting_backend_);
+        awaiting_backend_.reset();
+        forward(cmd);
+    }
+}
+
+void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& err) {
+    log(Component::proxy).warn("{}{}", ctx(id_, b.name()), err.message);
+    worker_.graveyard().bury(std::move(backend_));
+    switch (state_) {
+        case State::connecting_backend:
+            send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server
+            return;
+        case State::forwarding: on_backend_lost(err); return;
+        default: return;  // idle: the next command opens a new connection
+    }
+}
+
+void ClientSession::on_backend_lost(const protocol::ErrPacket& err) {
+    std::uint8_t seq = awaiting_backend_ ? static_cast<std::uint8_t>(awaiting_backend_->last_seq + 1)
+                                         : scanner_.expected_sequence();
+    protocol::ErrPacket told = err;
+    if (!awaiting_backend_ && err.code == protocol::er::kLostConnection.code)
+        told.message = err.message + " during query";
+    awaiting_backend_.reset();
+    tracker_.reset();
+    init_db_.reset();
+    send_err(told, seq);
+    move_to(State::idle);
+    if (draining_) {
+        end("shutdown");
+        return;
+    }
+    run_pending();
+}
+
+}  // namespace sluice::proxy

@@ -1,0 +1,211 @@
+// ClientSession, connection phase: greeting, authentication of the client, backend login on its behalf.
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include "protocol/auth/native_password.hpp"
+#include "protocol/auth_switch.hpp"
+#include "protocol/handshake.hpp"
+#include "protocol/handshake_response.hpp"
+#include "protocol/inspect.hpp"
+#include "protocol/message.hpp"
+#include "protocol/ok_packet.hpp"
+#include "protocol/server_status.hpp"
+#include "proxy/account_store.hpp"
+#include "proxy/accounts.hpp"
+#include "proxy/client_session.hpp"
+#include "proxy/log.hpp"
+#include "proxy/worker.hpp"
+
+namespace sluice::proxy {
+
+namespace {
+
+namespace cap = protocol::cap;
+
+// What Sluice can relay unchanged. Not SSL or compression (yet), not the MariaDB extensions that change
+// result-set layouts (cached metadata) or add commands the tracker does not follow (bulk execution).
+constexpr protocol::Capabilities kRelayable =
+    cap::kLongPassword | cap::kFoundRows | cap::kLongFlag | cap::kConnectWithDb | cap::kNoSchema | cap::kOdbc |
+    cap::kLocalFiles | cap::kIgnoreSpace | cap::kProtocol41 | cap::kInteractive | cap::kIgnoreSigpipe |
+    cap::kTransactions | cap::kReserved | cap::kSecureConnection | cap::kMultiStatements | cap::kMultiResults |
+    cap::kPsMultiResults | cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
+    cap::kSessionTrack | cap::kDeprecateEof | cap::kMariaDbProgress;
+
+constexpr std::size_t kLoginMaxPayload = 64 * 1024;
+
+std::string make_seed() {
+    std::string seed(protocol::kScrambleSize, '\0');
+    RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), static_cast<int>(seed.size()));
+    // Printable and never NUL, as MariaDB's own seeds: some clients treat the seed as a C string.
+    for (char& c : seed) c = static_cast<char>(0x21 + static_cast<unsigned char>(c) % (0x7E - 0x21));
+    return seed;
+}
+
+}  // namespace
+
+bool ClientSession::start(uv_stream_t* server) {
+    client_ = new Connection(server->loop, worker_.chunks(), this);
+    if (uv_accept(server, client_->stream()) != 0) return false;
+    uv_tcp_nodelay(client_->tcp(), 1);
+    client_ip_ = client_->peer_ip();
+    deadline_ = std::chrono::steady_clock::now() + worker_.runtime().config.limits.handshake_timeout;
+    send_greeting();
+    client_->start_reading();
+    return true;
+}
+
+void ClientSession::send_greeting() {
+    ServerGreeting g = worker_.runtime().greeting();
+    protocol::HandshakeV10 hs;
+    hs.server_version = g.version;
+    hs.connection_id = id_;
+    seed_ = make_seed();
+    hs.auth_plugin_data = seed_;
+    hs.capabilities = g.capabilities ? (g.capabilities & kRelayable) : (kRelayable & ~cap::kLongPassword);
+    hs.charset = g.charset;
+    hs.status_flags = protocol::status::kAutocommit;
+    hs.auth_plugin_name = std::string(protocol::auth::kNativePasswordPlugin);
+    std::vector<std::uint8_t> out;
+    next_seq_ = protocol::append_message(out, 0, hs, 0);
+    caps_ = hs.capabilities;  // until the client answers: what we offered
+    client_->write(std::move(out));
+}
+
+void ClientSession::on_login_payload(std::string_view payload, std::uint8_t seq) {
+    next_seq_ = static_cast<std::uint8_t>(seq + 1);
+    if (state_ == State::greeting_sent) {
+        on_handshake_response(payload);
+    } else if (state_ == State::auth_switch_sent) {
+        auth_response_ = std::string(payload);
+        authenticate();
+    } else {
+        end("unexpected packet during login");
+    }
+}
+
+void ClientSession::on_handshake_response(std::string_view payload) {
+    if (protocol::is_ssl_request(payload)) {
+        send_err(protocol::ErrPacket::make(protocol::er::kHandshakeError, "Bad handshake: Sluice does not offer TLS yet"),
+                 next_seq_, true);
+        return;
+    }
+    protocol::ByteReader r(payload);
+    auto resp = protocol::HandshakeResponse41::parse(r, caps_);
+    if (!resp) {
+        log(Component::proxy).info("{}bad handshake from {}: {}", ctx(id_), client_ip_, protocol::to_string(resp.error()));
+        send_err(protocol::ErrPacket::make(protocol::er::kHandshakeError, "Bad handshake"), next_seq_, true);
+        return;
+    }
+    caps_ = resp->capabilities & caps_;
+    charset_ = resp->charset;
+    max_packet_ = resp->max_packet_size;
+    user_ = resp->username;
+    database_ = resp->database;
+    attributes_ = resp->attributes;
+    auth_response_ = resp->auth_response;
+    if (protocol::has(resp->capabilities, cap::kPluginAuth) && resp->auth_plugin_name != protocol::auth::kNativePasswordPlugin) {
+        // Another plugin (caching_sha2_password, client_ed25519...): ask for mysql_native_password instead.
+        protocol::AuthSwitchRequest sw{std::string(protocol::auth::kNativePasswordPlugin), seed_ + '\0'};
+        std::vector<std::uint8_t> out;
+        next_seq_ = protocol::append_message(out, next_seq_, sw, caps_);
+        client_->write(std::move(out));
+        move_to(State::auth_switch_sent);
+        return;
+    }
+    authenticate();
+}
+
+void ClientSession::authenticate() {
+    auto accounts = worker_.runtime().accounts.current();
+    const Account* account = accounts ? accounts->match(user_, client_ip_) : nullptr;
+    if (!account && !refresh_asked_ && worker_.runtime().config.users.fetch_from_backends) {
+        // Perhaps created since the last read: ask for a re-read and try once more when it is done.
+        refresh_asked_ = true;
+        move_to(State::waiting_accounts);
+        worker_.runtime().accounts.request_refresh();
+        return;
+    }
+    std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_, client_ip_,
+                                     auth_response_.empty() ? "NO" : "YES");
+    if (!account || !verify(*account)) {
+        log(Component::proxy).info("{}{} ({})", ctx(id_), denied, account ? "wrong password" : "no such account");
+        send_err(protocol::ErrPacket::make(protocol::er::kAccessDenied, denied), next_seq_, true);
+        return;
+    }
+    move_to(State::connecting_backend);
+    connect_backend();
+}
+
+bool ClientSession::verify(const Account& account) {
+    if (account.locked) {
+        log(Component::proxy).info("{}account '{}'@'{}' is locked", ctx(id_), account.user, account.host);
+        return false;
+    }
+    if (account.plugin != AuthPlugin::native_password) {
+        log(Component::proxy).warn("{}account '{}'@'{}' uses the {} plugin, which Sluice cannot proxy", ctx(id_),
+                                   account.user, account.host, account.plugin_name);
+        return false;
+    }
+    BackendLogin login;
+    login.database = database_;
+    login.capabilities = caps_;
+    login.charset = charset_;
+    login.max_packet = max_packet_;
+    login.attributes = attributes_;
+    if (!account.stored_hash) {
+        if (!auth_response_.empty()) return false;
+        login.secret = std::string();
+    } else {
+        auto stage1 = protocol::auth::native_recover_stage1(auth_response_, seed_, *account.stored_hash);
+        if (!stage1) return false;
+        login.secret = *stage1;
+    }
+    if (account.from_config) {
+        login.user = account.backend_user;
+        login.secret = account.backend_password;
+    } else {
+        login.user = user_;
+    }
+    backend_login_ = std::move(login);
+    return true;
+}
+
+void ClientSession::on_accounts_refreshed() {
+    if (state_ == State::waiting_accounts) authenticate();
+}
+
+void ClientSession::connect_backend() {
+    Runtime& rt = worker_.runtime();
+    std::size_t index = rt.primary();
+    PoolKey key{index, backend_login_->user, backend_login_->database, backend_login_->capabilities,
+                backend_login_->charset};
+    backend_ = worker_.pool().acquire(key);
+    if (backend_) {
+        backend_->set_listener(this);
+        on_backend_ready(*backend_);
+        return;
+    }
+    backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, rt.backends[index],
+                                             *backend_login_, this, rt.config.limits.connect_timeout);
+    backend_->start();
+}
+
+void ClientSession::on_login_done() {
+    deadline_ = {};
+    framer_ = protocol::PacketFramer(worker_.runtime().config.limits.max_packet_size);
+    send_ok(next_seq_);
+    move_to(State::idle);
+    log(Component::proxy).debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,
+                                database_.empty() ? "" : fmt::format(", database '{}'", database_));
+}
+
+void ClientSession::send_ok(std::uint8_t seq) {
+    protocol::OkPacket ok;
+    ok.status_flags = protocol::status::kAutocommit;
+    std::vector<std::uint8_t> out;
+    protocol::append_message(out, seq, ok, caps_);
+    client_->write(std::move(out));
+}
+
+}  // namespace sluice::proxy

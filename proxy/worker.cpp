@@ -1,0 +1,127 @@
+#include "proxy/worker.hpp"
+
+#include "protocol/error_codes.hpp"
+#include "proxy/client_session.hpp"
+#include "proxy/log.hpp"
+#include "proxy/refusal.hpp"
+
+namespace sluice::proxy {
+
+namespace {
+constexpr std::chrono::milliseconds kTick{100};
+}
+
+Worker::Worker(Runtime& runtime, int index)
+    : runtime_(runtime),
+      index_(index),
+      pool_(graveyard_, runtime.config.limits.max_backend_connections),
+      listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }) {
+    uv_loop_init(&loop_);
+    uv_async_init(&loop_, &stop_async_, on_stop);
+    uv_async_init(&loop_, &accounts_async_, on_accounts);
+    uv_timer_init(&loop_, &tick_);
+    uv_check_init(&loop_, &check_);
+    stop_async_.data = accounts_async_.data = tick_.data = check_.data = this;
+}
+
+Worker::~Worker() {
+    join();
+    if (uv_loop_close(&loop_) != 0) log(Component::proxy).error("worker {}: loop closed with open handles", index_);
+}
+
+std::optional<std::string> Worker::listen() { return listener_.start(runtime_.config.listen, 1024, true); }
+
+void Worker::start() {
+    uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
+    uv_check_start(&check_, on_check);
+    thread_ = std::thread([this] {
+        uv_run(&loop_, UV_RUN_DEFAULT);
+        // Whatever the sessions left behind (closing sockets) finishes here.
+        graveyard_.flush();
+        uv_run(&loop_, UV_RUN_DEFAULT);
+    });
+}
+
+void Worker::request_stop() { uv_async_send(&stop_async_); }
+void Worker::notify_accounts() { uv_async_send(&accounts_async_); }
+
+void Worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void Worker::on_stop(uv_async_t* h) { static_cast<Worker*>(h->data)->stop_now(); }
+
+void Worker::stop_now() {
+    if (stopping_) return;
+    stopping_ = true;
+    stop_deadline_ = std::chrono::steady_clock::now() + runtime_.config.limits.shutdown_timeout;
+    listener_.close();
+    // Copy the ids: drain() may end sessions, which edits the map.
+    std::vector<std::uint32_t> ids;
+    for (auto& [id, s] : sessions_) ids.push_back(id);
+    for (auto id : ids)
+        if (auto it = sessions_.find(id); it != sessions_.end()) it->second->drain();
+    maybe_finish();
+}
+
+void Worker::maybe_finish() {
+    if (!stopping_ || handles_closed_ || !sessions_.empty()) return;
+    handles_closed_ = true;
+    pool_.clear();
+    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
+                           reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
+        uv_close(h, nullptr);
+}
+
+void Worker::on_accounts(uv_async_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    std::vector<ClientSession*> waiting;
+    for (auto& [id, s] : self->sessions_)
+        if (s->state() == ClientSession::State::waiting_accounts) waiting.push_back(s.get());
+    for (ClientSession* s : waiting) s->on_accounts_refreshed();
+}
+
+void Worker::on_tick(uv_timer_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    auto now = std::chrono::steady_clock::now();
+    std::vector<ClientSession*> all;
+    all.reserve(self->sessions_.size());
+    for (auto& [id, s] : self->sessions_) all.push_back(s.get());
+    bool past_deadline = self->stopping_ && now >= self->stop_deadline_;
+    for (ClientSession* s : all) {
+        if (past_deadline) s->end("shutdown timeout");
+        else s->check_deadline(now);
+    }
+}
+
+void Worker::on_check(uv_check_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    if (!self->graveyard_.empty()) self->graveyard_.flush();
+    self->maybe_finish();
+}
+
+void Worker::on_connection(uv_stream_t* server) {
+    const LimitsConfig& limits = runtime_.config.limits;
+    if (runtime_.client_sessions.fetch_add(1) >= limits.max_client_connections) {
+        runtime_.client_sessions.fetch_sub(1);
+        log(Component::proxy).warn("refusing a client: max_client_connections ({}) reached",
+                                   limits.max_client_connections);
+        refuse_connection(server, protocol::ErrPacket::make(protocol::er::kConCountError, "Too many connections"));
+        return;
+    }
+    std::uint32_t id = runtime_.next_session_id.fetch_add(1);
+    auto session = std::make_unique<ClientSession>(*this, id);
+    ClientSession* raw = session.get();
+    sessions_.emplace(id, std::move(session));
+    if (!raw->start(server)) raw->end("accept failed");
+}
+
+void Worker::session_ended(ClientSession& s) {
+    auto it = sessions_.find(s.id());
+    if (it == sessions_.end()) return;
+    runtime_.client_sessions.fetch_sub(1);
+    graveyard_.bury(std::move(it->second));
+    sessions_.erase(it);
+}
+
+}  // namespace sluice::proxy

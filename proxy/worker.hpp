@@ -1,0 +1,78 @@
+#pragma once
+// One event-loop thread. It owns its listener socket (SO_REUSEPORT: the kernel spreads clients across workers),
+// its sessions, its backend pool and its buffers; nothing on its data path takes a lock. Other threads talk to
+// it only through uv_async handles (stop, accounts refreshed).
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "proxy/backend_pool.hpp"
+#include "proxy/chunk.hpp"
+#include "proxy/graveyard.hpp"
+#include "proxy/listener.hpp"
+#include "proxy/runtime.hpp"
+
+namespace sluice::proxy {
+
+class ClientSession;
+
+class Worker {
+public:
+    Worker(Runtime& runtime, int index);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    // Binds the client listener (from the main thread, before start()); the error says why not.
+    std::optional<std::string> listen();
+    void start();
+    // From any thread: stop accepting, let running statements finish, close; the thread then ends.
+    void request_stop();
+    void join();
+    // From any thread: the account store has new accounts.
+    void notify_accounts();
+
+    int index() const { return index_; }
+    uv_loop_t* loop() { return &loop_; }
+    ChunkPool& chunks() { return chunks_; }
+    Graveyard& graveyard() { return graveyard_; }
+    BackendPool& pool() { return pool_; }
+    Runtime& runtime() { return runtime_; }
+    // A session is over: forget it and delete it after the current callback.
+    void session_ended(ClientSession& s);
+
+private:
+    static void on_stop(uv_async_t* h);
+    static void on_accounts(uv_async_t* h);
+    static void on_tick(uv_timer_t* h);
+    static void on_check(uv_check_t* h);
+    void on_connection(uv_stream_t* server);
+    void stop_now();
+    void maybe_finish();
+
+    Runtime& runtime_;
+    int index_;
+    uv_loop_t loop_{};
+    ChunkPool chunks_;
+    Graveyard graveyard_;
+    BackendPool pool_;
+    Listener listener_;
+    uv_async_t stop_async_{};
+    uv_async_t accounts_async_{};
+    uv_timer_t tick_{};
+    uv_check_t check_{};
+    std::unordered_map<std::uint32_t, std::unique_ptr<ClientSession>> sessions_;
+    std::thread thread_;
+    bool stopping_ = false;
+    bool handles_closed_ = false;
+    std::chrono::steady_clock::time_point stop_deadline_;
+};
+
+}  // namespace sluice::proxy
