@@ -50,6 +50,10 @@ std::string ClientSession::who() const { return fmt::format("'{}'@'{}'", user_, 
 void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
     if (backend_) backend_->check_deadline(now);
     if (state_ == State::closed) return;
+    if (discarding_ && now >= deadline_) {
+        end("oversized packet");
+        return;
+    }
     bool logging_in = state_ == State::greeting_sent || state_ == State::auth_switch_sent ||
                       state_ == State::waiting_accounts;
     if (logging_in && now >= deadline_) {
@@ -66,18 +70,23 @@ void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
 
 void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data) {
     last_activity_ = std::chrono::steady_clock::now();
+    if (discarding_) return;  // the rest of an oversized packet: the client reads our ERR once it has sent it
     framer_.feed(data);
     while (state_ != State::closed) {
         bool login = state_ == State::greeting_sent || state_ == State::auth_switch_sent;
         if (login) framer_.expect_sequence(next_seq_);
-        else if (in_local_infile()) framer_.expect_sequence(scanner_.expected_sequence());
-        else framer_.expect_sequence(0);  // every command starts a new sequence
         auto next = framer_.next();
         if (!next) {
             if (next.error() == protocol::ParseError::too_large) {
+                log(Component::proxy).info("{}packet from {} larger than max_packet_size ({} bytes)", ctx(id_), who(),
+                                           worker_.runtime().config.limits.max_packet_size);
                 send_err(protocol::ErrPacket::make(protocol::er::kNetPacketTooLarge,
                                                    "Got a packet bigger than 'max_allowed_packet' bytes"),
-                         framer_.expected_sequence(), true);
+                         framer_.expected_sequence());
+                // Closing now would reset the connection under a client still sending, and it would never
+                // read the ERR: swallow what it sends for a while, then close.
+                discarding_ = true;
+                deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
             } else {
                 log(Component::proxy).info("{}malformed packets from {} ({}): closing", ctx(id_), client_ip_,
                                            protocol::to_string(next.error()));
@@ -91,6 +100,9 @@ void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data)
         else if (state_ == State::waiting_accounts || state_ == State::connecting_backend)
             end("client sent data before login finished");
         else on_client_payload(f.payload, f.first_seq, f.last_seq);
+        // The next payload starts a new command, at sequence 0, unless it is LOCAL INFILE data that goes on
+        // from the server's request (set in on_backend_data).
+        if (!login && !in_local_infile()) framer_.expect_sequence(0);
     }
 }
 

@@ -104,6 +104,7 @@ private:
     std::chrono::steady_clock::time_point deadline_;
     std::chrono::steady_clock::time_point last_activity_;
     bool draining_ = false;
+    bool discarding_ = false;  // after ERR 1153: ignore input until the client stops sending or time runs out
 
     // login
     protocol::PacketFramer framer_;

@@ -1,5 +1,7 @@
 // sluice: parse the command line, load and validate the config (exit 2 when it is wrong), then serve.
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <variant>
 
@@ -42,6 +44,12 @@ int main(int argc, char** argv) {
     if (auto err = setup_logging(config.logging, opts.log_level)) {
         std::fprintf(stderr, "sluice: %s: logging.file: %s\n", opts.config_path.c_str(), err->c_str());
         return kExitBadConfig;
+    }
+    // Each client costs two descriptors (its socket and its backend's): use all the hard limit allows.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
     }
     Server server(std::move(config));
     return server.run();

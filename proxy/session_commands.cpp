@@ -111,6 +111,7 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
             end("backend protocol error");
             return;
         }
+        if (status == protocol::TrackerStatus::need_client) framer_.expect_sequence(scanner_.expected_sequence());
         if (status == protocol::TrackerStatus::complete) {
             client_->write(chunk, data.substr(0, pos));
             if (pos < data.size()) {
@@ -161,7 +162,10 @@ void ClientSession::on_backend_ready(BackendConn&) {
 }
 
 void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& err) {
-    log(Component::proxy).warn("{}{}", ctx(id_, b.name()), err.message);
+    // A lost or unreachable backend is the operator's business; a refused login (1049, 1045) the client's.
+    bool connection_failed = err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kConnectToMaster.code;
+    log(Component::proxy).log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
+                              err.message);
     worker_.graveyard().bury(std::move(backend_));
     switch (state_) {
         case State::connecting_backend:

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -162,6 +163,51 @@ void write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path);
     out << text;
     if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace sluice::test
+
+namespace sluice::test {
+
+int connect_raw(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static std::string recv_loop(int fd, int timeout_ms, bool until_closed) {
+    std::string out;
+    char buf[4096];
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (Clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        int wait = until_closed || out.empty() ? 50 : 100;
+        if (poll(&p, 1, wait) <= 0) {
+            if (!until_closed && !out.empty()) break;
+            continue;
+        }
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+std::string recv_some(int fd, int timeout_ms) { return recv_loop(fd, timeout_ms, false); }
+std::string recv_until_closed(int fd, int timeout_ms) { return recv_loop(fd, timeout_ms, true); }
+
+bool closed_by_peer(int fd) {
+    char c;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 0) <= 0) return false;
+    return recv(fd, &c, 1, MSG_PEEK) == 0;
 }
 
 }  // namespace sluice::test

@@ -50,3 +50,11 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
 }  // namespace sluice::test
+
+namespace sluice::test {
+// Raw TCP for malformed-input tests.
+int connect_raw(int port);
+std::string recv_some(int fd, int timeout_ms);          // what arrives before a short silence
+std::string recv_until_closed(int fd, int timeout_ms);  // everything until EOF or the timeout
+bool closed_by_peer(int fd);
+}  // namespace sluice::test

@@ -51,6 +51,19 @@ class Conn {
     MYSQL* mysql_;
 };
 
+// "1045 (28000) Access denied ..." or "ok", for test messages.
+inline std::string describe(const std::optional<SqlError>& e) {
+    return e ? std::to_string(e->code) + " (" + e->sql_state + ") " + e->message : std::string("ok");
+}
+
+// Requires success, showing the error otherwise.
+#define REQUIRE_OK(expr)                                \
+    do {                                                \
+        auto sluice_test_err_ = (expr);                 \
+        INFO(::sluice::test::describe(sluice_test_err_)); \
+        REQUIRE_FALSE(sluice_test_err_.has_value());    \
+    } while (0)
+
 // Connects or throws with the server's message.
 void connect_or_throw(Conn& c, const ConnectOptions& o);
 

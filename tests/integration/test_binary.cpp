@@ -103,12 +103,9 @@ TEST_CASE("sluice listens on the client and admin ports and stops cleanly on SIG
         Sluice s(c);
         CHECK(port_open(s.client_port()));
         CHECK(port_open(s.admin_port()));
-        // Until the data path lands, a client is told so in a proper ERR packet in place of the greeting.
         Conn client;
-        auto err = client.connect({.port = s.client_port(), .user = "app", .password = "app"});
-        REQUIRE(err);
-        CHECK(err->code == 1235);
-        CHECK(err->message == "Sluice: the client data path is not available yet");
+        connect_or_throw(client, {.port = s.client_port(), .user = "app", .password = "app"});
+        CHECK(client.scalar("SELECT 1") == "1");
         CHECK(s.stop(sig) == 0);
         std::string log = s.log();
         CHECK(log.find("[proxy] client listener on 127.0.0.1:" + std::to_string(s.client_port())) !=

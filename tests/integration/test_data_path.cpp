@@ -1,0 +1,283 @@
+// The client data path through the real sluice binary: what an application does, and what it must survive.
+
+#include <doctest/doctest.h>
+#include <mysql.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include "tests/integration/cluster.hpp"
+
+using namespace sluice::test;
+
+namespace {
+
+Sluice& shared_sluice() {
+    static Sluice s(shared_cluster(), "limits:\n  handshake_timeout: 1s\n  max_packet_size: 96MiB\nusers:\n  list:\n    - {name: app, password: app}\n");
+    return s;
+}
+
+ConnectOptions through_sluice(std::string db = "") {
+    return {.port = shared_sluice().client_port(), .user = "app", .password = "app", .database = std::move(db)};
+}
+
+void setup_schema() {
+    static bool done = false;
+    if (done) return;
+    Conn c;
+    connect_or_throw(c, through_sluice());
+    REQUIRE_OK(c.exec("CREATE DATABASE IF NOT EXISTS t_path"));
+    done = true;
+}
+
+}  // namespace
+
+TEST_CASE("login, USE, SHOW DATABASES and a 100,000-row result, as against the server") {
+    setup_schema();
+    Conn c;
+    connect_or_throw(c, through_sluice());
+    CHECK(c.scalar("SELECT @@port") == std::to_string(shared_cluster().port(0)));
+    std::vector<Row> dbs;
+    REQUIRE_OK(c.exec("SHOW DATABASES", &dbs));
+    bool found = false;
+    for (auto& r : dbs) found = found || r.at(0) == "t_path";
+    CHECK(found);
+    REQUIRE_OK(c.exec("USE t_path"));
+    CHECK(c.scalar("SELECT DATABASE()") == "t_path");
+    std::vector<Row> rows;
+    REQUIRE_OK(c.exec("SELECT seq, CONCAT('row-', seq) FROM seq_1_to_100000", &rows));
+    REQUIRE(rows.size() == 100000);
+    CHECK(rows[99999][1] == "row-100000");
+    CHECK(c.scalar("SELECT SUM(seq) FROM seq_1_to_100000") == "5000050000");
+}
+
+TEST_CASE("login errors are worded as MariaDB words them") {
+    Conn wrong;
+    auto e = wrong.connect({.port = shared_sluice().client_port(), .user = "app", .password = "nope"});
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    CHECK(e->sql_state == "28000");
+    CHECK(e->message == "Access denied for user 'app'@'127.0.0.1' (using password: YES)");
+    Conn unknown;
+    e = unknown.connect({.port = shared_sluice().client_port(), .user = "ghost", .password = ""});
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    CHECK(e->message == "Access denied for user 'ghost'@'127.0.0.1' (using password: NO)");
+    Conn nodb;
+    e = nodb.connect(through_sluice("no_such_db"));
+    REQUIRE(e);
+    CHECK(e->code == 1049);
+    CHECK(e->message == "Unknown database 'no_such_db'");
+}
+
+TEST_CASE("server-side prepared statements: every parameter type, NULLs, long data, binary results") {
+    setup_schema();
+    Conn c;
+    connect_or_throw(c, through_sluice("t_path"));
+    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE ps (i INT, b BIGINT, d DOUBLE, s VARCHAR(50), bl LONGBLOB, "
+                         "dt DATETIME, n INT NULL)"));
+    MYSQL_STMT* st = mysql_stmt_init(c.raw());
+    const char* sql = "INSERT INTO ps VALUES (?, ?, ?, ?, ?, ?, ?)";
+    REQUIRE(mysql_stmt_prepare(st, sql, std::strlen(sql)) == 0);
+    CHECK(mysql_stmt_param_count(st) == 7);
+    int i = -42;
+    long long b = 1LL << 40;
+    double d = 2.5;
+    char s[] = "héllo";
+    unsigned long s_len = std::strlen(s);
+    MYSQL_TIME dt{};
+    dt.year = 2026, dt.month = 11, dt.day = 23, dt.hour = 1, dt.minute = 2, dt.second = 3;
+    dt.time_type = MYSQL_TIMESTAMP_DATETIME;
+    my_bool is_null = 1;
+    MYSQL_BIND p[7]{};
+    p[0].buffer_type = MYSQL_TYPE_LONG, p[0].buffer = &i;
+    p[1].buffer_type = MYSQL_TYPE_LONGLONG, p[1].buffer = &b;
+    p[2].buffer_type = MYSQL_TYPE_DOUBLE, p[2].buffer = &d;
+    p[3].buffer_type = MYSQL_TYPE_STRING, p[3].buffer = s, p[3].length = &s_len;
+    p[4].buffer_type = MYSQL_TYPE_LONG_BLOB;  // sent with SEND_LONG_DATA below
+    p[5].buffer_type = MYSQL_TYPE_DATETIME, p[5].buffer = &dt;
+    p[6].buffer_type = MYSQL_TYPE_LONG, p[6].is_null = &is_null;
+    REQUIRE(mysql_stmt_bind_param(st, p) == 0);
+    std::string piece(100000, 'z');
+    for (int k = 0; k < 5; ++k) REQUIRE(mysql_stmt_send_long_data(st, 4, piece.data(), piece.size()) == 0);
+    REQUIRE_MESSAGE(mysql_stmt_execute(st) == 0, mysql_stmt_error(st));
+    CHECK(mysql_stmt_affected_rows(st) == 1);
+    mysql_stmt_close(st);
+
+    CHECK(c.scalar("SELECT CONCAT_WS(',', i, b, d, s, LENGTH(bl), dt, IFNULL(n, 'null')) FROM ps") ==
+          "-42,1099511627776,2.5,héllo,500000,2026-11-23 01:02:03,null");
+
+    // Binary result rows of the same values.
+    st = mysql_stmt_init(c.raw());
+    const char* q = "SELECT i, b, d, n FROM ps WHERE i = ?";
+    REQUIRE(mysql_stmt_prepare(st, q, std::strlen(q)) == 0);
+    MYSQL_BIND in{};
+    in.buffer_type = MYSQL_TYPE_LONG, in.buffer = &i;
+    REQUIRE(mysql_stmt_bind_param(st, &in) == 0);
+    REQUIRE(mysql_stmt_execute(st) == 0);
+    int oi = 0;
+    long long ob = 0;
+    double od = 0;
+    int on = 0;
+    my_bool on_null = 0;
+    MYSQL_BIND out[4]{};
+    out[0].buffer_type = MYSQL_TYPE_LONG, out[0].buffer = &oi;
+    out[1].buffer_type = MYSQL_TYPE_LONGLONG, out[1].buffer = &ob;
+    out[2].buffer_type = MYSQL_TYPE_DOUBLE, out[2].buffer = &od;
+    out[3].buffer_type = MYSQL_TYPE_LONG, out[3].buffer = &on, out[3].is_null = &on_null;
+    REQUIRE(mysql_stmt_bind_result(st, out) == 0);
+    REQUIRE(mysql_stmt_fetch(st) == 0);
+    CHECK(oi == -42);
+    CHECK(ob == (1LL << 40));
+    CHECK(od == 2.5);
+    CHECK(on_null);
+    CHECK(mysql_stmt_fetch(st) == MYSQL_NO_DATA);
+    mysql_stmt_close(st);
+}
+
+TEST_CASE("a cursor fetches rows in batches") {
+    Conn c;
+    connect_or_throw(c, through_sluice("t_path"));
+    MYSQL_STMT* st = mysql_stmt_init(c.raw());
+    unsigned long cursor = CURSOR_TYPE_READ_ONLY, prefetch = 7;
+    mysql_stmt_attr_set(st, STMT_ATTR_CURSOR_TYPE, &cursor);
+    mysql_stmt_attr_set(st, STMT_ATTR_PREFETCH_ROWS, &prefetch);
+    const char* q = "SELECT seq FROM seq_1_to_100";
+    REQUIRE(mysql_stmt_prepare(st, q, std::strlen(q)) == 0);
+    REQUIRE(mysql_stmt_execute(st) == 0);
+    long long v = 0, sum = 0;
+    MYSQL_BIND out{};
+    out.buffer_type = MYSQL_TYPE_LONGLONG, out.buffer = &v;
+    REQUIRE(mysql_stmt_bind_result(st, &out) == 0);
+    int n = 0;
+    while (mysql_stmt_fetch(st) == 0) ++n, sum += v;
+    CHECK(n == 100);
+    CHECK(sum == 5050);
+    mysql_stmt_close(st);
+    CHECK(c.scalar("SELECT 'still in sync'") == "still in sync");
+}
+
+TEST_CASE("a CALL with several result sets, and multi-statements") {
+    Conn c;
+    connect_or_throw(c, through_sluice("t_path"));
+    REQUIRE_OK(c.exec("CREATE OR REPLACE PROCEDURE two_results() BEGIN SELECT 1 AS a; SELECT 2 AS b, 3 AS c; END"));
+    REQUIRE(mysql_real_query(c.raw(), "CALL two_results()", 18) == 0);
+    int results = 0;
+    do {
+        if (MYSQL_RES* r = mysql_store_result(c.raw())) {
+            ++results;
+            mysql_free_result(r);
+        }
+    } while (mysql_next_result(c.raw()) == 0);
+    CHECK(results == 2);
+    CHECK(mysql_errno(c.raw()) == 0);
+    std::vector<Row> rows;
+    REQUIRE_OK(c.exec("SELECT 'x'; SELECT 'y'", &rows));
+    CHECK(c.scalar("SELECT 'after'") == "after");
+}
+
+TEST_CASE("LOCAL INFILE of 10 MB") {
+    Conn c;
+    my_bool on = 1;
+    mysql_optionsv(c.raw(), MYSQL_OPT_LOCAL_INFILE, &on);
+    connect_or_throw(c, through_sluice("t_path"));
+    std::string dir = make_temp_dir();
+    std::string file = dir + "/data.csv";
+    std::string text;
+    for (int k = 0; k < 100000; ++k) text += std::to_string(k) + "," + std::string(95, 'a') + "\n";
+    write_file(file, text);
+    REQUIRE(text.size() > 10'000'000);
+    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE t_infile (k INT, v VARCHAR(100))"));
+    auto e = c.exec("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE t_infile FIELDS TERMINATED BY ','");
+    CHECK_MESSAGE(!e, (e ? e->message : ""));
+    CHECK(c.scalar("SELECT COUNT(*) FROM t_infile") == "100000");
+    remove_tree(dir);
+}
+
+TEST_CASE("a 64 MiB BLOB round trip") {
+    Conn c;
+    unsigned long max = 1UL << 30;
+    mysql_optionsv(c.raw(), MYSQL_OPT_MAX_ALLOWED_PACKET, &max);
+    connect_or_throw(c, through_sluice("t_path"));
+    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE big (b LONGBLOB)"));
+    std::string blob(64 << 20, 'q');
+    blob[12345] = 'Q';
+    REQUIRE_OK(c.exec("INSERT INTO big VALUES ('" + blob + "')"));
+    std::vector<Row> rows;
+    REQUIRE_OK(c.exec("SELECT b FROM big", &rows));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0][0]->size() == blob.size());
+    CHECK(*rows[0][0] == blob);
+}
+
+TEST_CASE("COM_RESET_CONNECTION and KILL QUERY of a running statement") {
+    Conn c;
+    connect_or_throw(c, through_sluice("t_path"));
+    REQUIRE_OK(c.exec("SET @v = 5"));
+    CHECK(mysql_reset_connection(c.raw()) == 0);
+    CHECK(c.scalar("SELECT IFNULL(@v, 'gone')") == "gone");
+
+    std::string id = c.scalar("SELECT CONNECTION_ID()");
+    std::optional<SqlError> slept;
+    std::thread t([&] { slept = c.exec("SELECT SLEEP(30)"); });
+    Conn killer;
+    connect_or_throw(killer, through_sluice());
+    for (int k = 0; k < 200; ++k) {
+        if (killer.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id +
+                          " AND INFO LIKE 'SELECT SLEEP%'") == "1")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK_FALSE(killer.exec("KILL QUERY " + id));
+    t.join();
+    // SLEEP() interrupted by KILL QUERY returns 1 rather than an error; either way the statement ended early
+    // and the session is usable.
+    CHECK(c.scalar("SELECT 'alive'") == "alive");
+}
+
+TEST_CASE("bad clients are dropped or answered, and a parallel client never notices") {
+    Sluice& s = shared_sluice();
+    Conn steady;
+    connect_or_throw(steady, through_sluice());
+    auto send_raw = [&](const std::string& bytes) {
+        int fd = connect_raw(s.client_port());
+        REQUIRE(fd >= 0);
+        std::string greeting = recv_some(fd, 2000);
+        CHECK(greeting.size() > 4);
+        if (!bytes.empty()) CHECK(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == (ssize_t)bytes.size());
+        return fd;
+    };
+    SUBCASE("random bytes instead of a handshake") {
+        int fd = send_raw(std::string("\x10\x00\x00\x01garbage-garbage!", 20));
+        std::string reply = recv_until_closed(fd, 3000);
+        CHECK(reply.find("Bad handshake") != std::string::npos);
+        ::close(fd);
+    }
+    SUBCASE("a truncated packet, then close") {
+        int fd = send_raw(std::string("\x50\x00\x00\x01\x85\xa6", 6));
+        ::close(fd);
+    }
+    SUBCASE("a 16 MiB length header with 10 bytes behind it, then close") {
+        int fd = send_raw(std::string("\xff\xff\xff\x01" "0123456789", 14));
+        ::close(fd);
+    }
+    SUBCASE("a client that connects and sends nothing is dropped after handshake_timeout") {
+        int fd = send_raw("");
+        std::string rest = recv_until_closed(fd, 5000);
+        CHECK(rest.empty());
+        CHECK(closed_by_peer(fd));
+        ::close(fd);
+    }
+    SUBCASE("a COM_QUERY larger than max_packet_size gets ERR 1153") {
+        Conn c;
+        unsigned long max = 1UL << 30;
+        mysql_optionsv(c.raw(), MYSQL_OPT_MAX_ALLOWED_PACKET, &max);
+        connect_or_throw(c, through_sluice());
+        auto e = c.exec("SELECT '" + std::string(100 << 20, 'x') + "'");
+        REQUIRE(e);
+        CHECK(e->code == 1153);
+    }
+    CHECK(steady.scalar("SELECT 'unbothered'") == "unbothered");
+}
