@@ -44,6 +44,24 @@ std::optional<std::string> Listener::start(const ListenerConfig& where, int back
     return std::nullopt;
 }
 
+std::optional<std::string> check_port_free(const ListenerConfig& where) {
+    sockaddr_storage addr{};
+    if (uv_ip4_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in*>(&addr)) != 0 &&
+        uv_ip6_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in6*>(&addr)) != 0)
+        return fmt::format("'{}' is not an IP address", where.address);
+    int probe = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) return std::string(std::strerror(errno));
+    int one = 1;
+    setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    socklen_t len = addr.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    int bound = bind(probe, reinterpret_cast<const sockaddr*>(&addr), len);
+    int err = errno;
+    ::close(probe);
+    if (bound == 0) return std::nullopt;
+    return fmt::format("cannot listen on {}:{}: {}", where.address, where.port,
+                       uv_strerror(uv_translate_sys_error(err)));
+}
+
 void Listener::close() {
     if (!open_) return;
     open_ = false;

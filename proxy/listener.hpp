@@ -37,4 +37,8 @@ class Listener {
     bool open_ = false;
 };
 
+// SO_REUSEPORT listeners would quietly share a port with another process that uses it too (a second sluice):
+// a plain bind first tells whether anyone listens there. Call before the workers bind.
+std::optional<std::string> check_port_free(const ListenerConfig& where);
+
 }  // namespace sluice::proxy

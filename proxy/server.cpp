@@ -36,6 +36,7 @@ std::optional<std::string> Server::start_workers() {
         runtime_->learn_greeting(*g);
     int n = config_.limits.workers > 0 ? config_.limits.workers
                                        : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    if (auto busy = check_port_free(config_.listen)) return "client listener: " + *busy;
     for (int i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<Worker>(*runtime_, i));
         if (auto err = workers_.back()->listen()) return err;

@@ -15,7 +15,7 @@ using namespace sluice::test;
 namespace {
 
 Sluice& shared_sluice() {
-    static Sluice s(shared_cluster(), "limits:\n  handshake_timeout: 1s\n  max_packet_size: 96MiB\nusers:\n  list:\n    - {name: app, password: app}\n");
+    static Sluice s(shared_cluster(), "limits:\n  handshake_timeout: 1s\n  max_packet_size: 96MiB\n");
     return s;
 }
 
