@@ -60,7 +60,9 @@ constexpr Entry kCommands[] = {
 
 constexpr std::array<CommandInfo, 256> build_table() {
     std::array<CommandInfo, 256> t{};
-    for (auto& info : t) info = CommandInfo{"COM_UNKNOWN", ResponseKind::unsupported, false};
+    // A server answers a byte it does not know with ERR 1047, so if a proxy forwards one anyway (rather than
+    // refusing it itself with unknown_command_error()) the response is tracked as "OK or ERR".
+    for (auto& info : t) info = CommandInfo{"COM_UNKNOWN", ResponseKind::ok, false};
     for (const auto& e : kCommands) t[static_cast<std::uint8_t>(e.byte)] = CommandInfo{e.name, e.response, true};
     return t;
 }

@@ -71,7 +71,7 @@ struct Command {
     CommandByte id() const { return static_cast<CommandByte>(byte); }
     bool known() const;
     std::string_view name() const;  // "COM_QUERY", or "COM_UNKNOWN"
-    ResponseKind response() const;
+    ResponseKind response() const;  // unknown bytes: `ok` (the server refuses them with ERR 1047)
     bool expects_response() const { return response() != ResponseKind::none; }
 
     bool operator==(const Command&) const = default;

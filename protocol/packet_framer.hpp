@@ -72,6 +72,8 @@ public:
     std::uint8_t expected_sequence() const { return expected_seq_; }
 
     std::size_t buffered() const { return buf_.size() - pos_; }
+    // False while the packets of a 16 MiB+ payload are being joined: a new command cannot start there.
+    bool at_payload_boundary() const { return !in_payload_; }
 
 private:
     Result<bool> check_header(const PacketHeader& h, std::size_t assembled_so_far);

@@ -270,9 +270,10 @@ TEST_CASE("tracker: COM_CHANGE_USER with an auth switch exchange") {
     CHECK(full.error()->code == 1045);
 }
 
-TEST_CASE("tracker: unknown and unrelayable commands are refused up front") {
-    CHECK(ResponseTracker(Command{0x42}, kEof).status() == TrackerStatus::protocol_error);
+TEST_CASE("tracker: unrelayable commands are refused up front; unknown ones expect the server's ERR") {
     CHECK(tracker(CommandByte::binlog_dump, kEof).status() == TrackerStatus::protocol_error);
+    auto unknown = ResponseTracker(Command{0x42}, kEof);
+    CHECK(unknown.on_server_payload(err(1047)) == TrackerStatus::complete);
 }
 
 TEST_CASE("tracker: works on payload heads of long packets") {
