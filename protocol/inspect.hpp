@@ -60,7 +60,6 @@ inline std::optional<OkView> peek_ok(std::string_view payload) {
     ByteReader r(payload);
     auto h = r.u8();
     if (h != kOkHeader && h != kEofHeader) return std::nullopt;
-    OkView v;
     auto affected = r.lenenc();
     auto id = affected ? r.lenenc() : std::nullopt;
     auto st = id ? r.u16() : std::nullopt;

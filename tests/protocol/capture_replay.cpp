@@ -44,7 +44,6 @@ private:
     std::map<std::uint32_t, StatementInfo> statements_;
     std::uint32_t current_stmt_ = 0;
     std::vector<ColumnType> types_;  // column types of the result set being read
-    std::size_t text_columns_ = 0;
     ReplayResult result_;
 };
 

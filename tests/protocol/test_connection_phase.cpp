@@ -178,3 +178,19 @@ TEST_CASE("COM_CHANGE_USER: with and without the optional tail") {
     ComChangeUser old_style{"bob", "scrambled", "db", 8, "", {}};
     check_round_trip(old_style, cap::kProtocol41);
 }
+
+TEST_CASE("HandshakeV10: without CLIENT_PLUGIN_AUTH the scramble-length byte is ignored (fuzz finding)") {
+    HandshakeV10 h = mariadb_greeting();
+    h.capabilities &= ~cap::kPluginAuth;
+    h.auth_plugin_name.clear();
+    auto bytes = encode(h, 0);
+    std::size_t len_at = 1 + h.server_version.size() + 1 + 4 + 8 + 1 + 2 + 1 + 2 + 2;
+    REQUIRE(bytes[len_at] == 0);
+    bytes[len_at] = 45;  // garbage in the reserved byte must not change how much scramble is read
+    ByteReader r(bytes);
+    auto got = HandshakeV10::parse(r);
+    REQUIRE(got.ok());
+    CHECK(got->auth_plugin_data == kSeed);
+    CHECK(r.empty());
+    check_round_trip(h, 0);
+}
