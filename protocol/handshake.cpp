@@ -69,7 +69,8 @@ Result<HandshakeV10> HandshakeV10::parse(ByteReader& r, Capabilities) {
     if (announced > 0) {
         h.auth_plugin_data.resize(announced - 1U);
     } else {
-        while (!h.auth_plugin_data.empty() && h.auth_plugin_data.back() == '\0') h.auth_plugin_data.pop_back();
+        while (!h.auth_plugin_data.empty() && h.auth_plugin_data.back() == '\0')
+            h.auth_plugin_data.pop_back();
     }
     if (has(h.capabilities, cap::kPluginAuth)) {
         auto name = r.null_string();
@@ -94,8 +95,9 @@ void HandshakeV10::write(ByteWriter& w, Capabilities) const {
     bool plugin = has(capabilities, cap::kPluginAuth);
     w.u8(plugin ? static_cast<std::uint8_t>(data.size() + 1) : 0);
     w.zeros(kReservedBytes);
-    w.u32(uses_mariadb_extended_caps(capabilities) ? static_cast<std::uint32_t>(capabilities >> kExtendedCapsShift)
-                                                   : 0);
+    w.u32(uses_mariadb_extended_caps(capabilities)
+              ? static_cast<std::uint32_t>(capabilities >> kExtendedCapsShift)
+              : 0);
     if (has(capabilities, cap::kSecureConnection)) {
         // Part 2 holds the rest of the scramble and its NUL, and is never shorter than 13 bytes; without
         // CLIENT_PLUGIN_AUTH it is exactly 13.

@@ -26,9 +26,13 @@ inline std::optional<std::uint8_t> first_byte(std::string_view payload) {
 }
 
 // The command byte of a client request.
-inline std::optional<std::uint8_t> peek_command_byte(std::string_view payload) { return first_byte(payload); }
+inline std::optional<std::uint8_t> peek_command_byte(std::string_view payload) {
+    return first_byte(payload);
+}
 
-inline bool is_err(std::string_view payload) { return first_byte(payload) == kErrHeader; }
+inline bool is_err(std::string_view payload) {
+    return first_byte(payload) == kErrHeader;
+}
 
 // MariaDB progress report (CLIENT_PROGRESS): shares ERR's header but is informational; skip it.
 inline bool is_progress_report(std::string_view payload) {

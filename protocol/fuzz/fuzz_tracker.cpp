@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         TrackerStatus before = full.status();
         TrackerStatus a = client ? full.on_client_payload(*payload) : full.on_server_payload(*payload);
         std::string_view h = payload->substr(0, kPayloadHeadBytes);
-        TrackerStatus b = client ? head.on_client_payload(h, payload->size()) : head.on_server_payload(h, payload->size());
+        TrackerStatus b =
+            client ? head.on_client_payload(h, payload->size()) : head.on_server_payload(h, payload->size());
         fuzz::check(a == b);
         if (before == TrackerStatus::protocol_error) fuzz::check(a == TrackerStatus::protocol_error);
         if (before == TrackerStatus::complete) fuzz::check(a == TrackerStatus::protocol_error);

@@ -22,10 +22,10 @@ struct StatementInfo {
 };
 
 class Replayer {
-public:
+  public:
     ReplayResult run(const std::vector<CapturedPacket>& packets);
 
-private:
+  private:
     void on_payload(bool from_client, std::string_view payload, std::uint8_t seq);
     void on_client(std::string_view payload);
     void on_server(std::string_view payload);
@@ -93,7 +93,8 @@ void Replayer::on_payload(bool from_client, std::string_view payload, std::uint8
             phase_ = Phase::commands;
             return;
         }
-        case Phase::commands: break;
+        case Phase::commands:
+            break;
     }
     if (from_client) {
         on_client(payload);
@@ -197,7 +198,8 @@ void Replayer::deep_parse(std::string_view payload) {
             CHECK(BinaryRow::parse(r, caps_, statements_[current_stmt_].columns).ok());
             return;
         }
-        default: return;
+        default:
+            return;
     }
 }
 

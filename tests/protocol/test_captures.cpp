@@ -4,8 +4,8 @@
 #include "capture_replay.hpp"
 #include "protocol/auth/native_password.hpp"
 #include "protocol/handshake.hpp"
-#include "protocol/message.hpp"
 #include "protocol/handshake_response.hpp"
+#include "protocol/message.hpp"
 #include "protocol/ok_packet.hpp"
 #include "protocol/packet_framer.hpp"
 #include "protocol/session_track.hpp"
@@ -21,7 +21,9 @@ const ReplayedCommand& find(const ReplayResult& r, std::string_view name, std::s
     throw;
 }
 
-std::string payload_of(const CapturedPacket& p) { return p.wire.substr(kHeaderSize); }
+std::string payload_of(const CapturedPacket& p) {
+    return p.wire.substr(kHeaderSize);
+}
 }  // namespace
 
 TEST_CASE("capture login_native: greeting, response and the real client's scramble") {

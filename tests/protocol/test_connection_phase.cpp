@@ -12,10 +12,10 @@ using namespace sluice::protocol::test;
 namespace {
 const std::string kSeed = "abcdefghijklmnopqrst";  // 20 bytes, no NULs, like a real server's
 
-constexpr Capabilities kServerCaps = cap::kLongFlag | cap::kConnectWithDb | cap::kProtocol41 |
-                                     cap::kTransactions | cap::kSecureConnection | cap::kMultiResults |
-                                     cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
-                                     cap::kSessionTrack | cap::kDeprecateEof | cap::kSsl;
+constexpr Capabilities kServerCaps =
+    cap::kLongFlag | cap::kConnectWithDb | cap::kProtocol41 | cap::kTransactions | cap::kSecureConnection |
+    cap::kMultiResults | cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
+    cap::kSessionTrack | cap::kDeprecateEof | cap::kSsl;
 
 HandshakeV10 mariadb_greeting() {
     HandshakeV10 h;
@@ -166,8 +166,8 @@ TEST_CASE("AuthSwitchRequest and AuthMoreData") {
 
 TEST_CASE("COM_CHANGE_USER: with and without the optional tail") {
     constexpr Capabilities caps = kServerCaps;
-    ComChangeUser c{"bob", std::string(20, '\x11'), "shop", 45, "mysql_native_password",
-                    {{"_client_name", "libmariadb"}}};
+    ComChangeUser c{"bob", std::string(20, '\x11'), "shop",
+                    45,    "mysql_native_password", {{"_client_name", "libmariadb"}}};
     check_round_trip(c, caps);
     // Ending right after the database is legal (no tail); other prefixes are cut mid-field.
     std::size_t head = 1 + 4 + 1 + 20 + 5;

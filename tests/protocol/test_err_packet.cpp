@@ -5,7 +5,8 @@
 using namespace sluice::protocol;
 
 TEST_CASE("ERR round-trips with and without protocol 4.1") {
-    ErrPacket e = ErrPacket::make(er::kAccessDenied, "Access denied for user 'x'@'127.0.0.1' (using password: YES)");
+    ErrPacket e =
+        ErrPacket::make(er::kAccessDenied, "Access denied for user 'x'@'127.0.0.1' (using password: YES)");
     for (Capabilities caps : {cap::kProtocol41, Capabilities{0}}) {
         std::vector<std::uint8_t> buf;
         ByteWriter w(buf);
