@@ -66,7 +66,7 @@ Result<HandshakeV10> HandshakeV10::parse(ByteReader& r, Capabilities) {
         h.auth_plugin_data += *part2;
     }
     // The announced length includes the trailing NUL; without one, drop the NUL padding instead.
-    if (announced > 0) {
+    if (announced > 0 && announced - 1U <= h.auth_plugin_data.size()) {
         h.auth_plugin_data.resize(announced - 1U);
     } else {
         while (!h.auth_plugin_data.empty() && h.auth_plugin_data.back() == '\0')
@@ -93,7 +93,8 @@ void HandshakeV10::write(ByteWriter& w, Capabilities) const {
     w.u16(status_flags);
     w.u16(static_cast<std::uint16_t>(capabilities >> kUpperCapsShift));
     bool plugin = has(capabilities, cap::kPluginAuth);
-    w.u8(plugin ? static_cast<std::uint8_t>(data.size() + 1) : 0);
+    std::size_t announced = std::min<std::size_t>(auth_plugin_data.size() + 1, 0xFF);
+    w.u8(plugin ? static_cast<std::uint8_t>(announced) : 0);
     w.zeros(kReservedBytes);
     w.u32(uses_mariadb_extended_caps(capabilities)
               ? static_cast<std::uint32_t>(capabilities >> kExtendedCapsShift)
