@@ -194,3 +194,13 @@ TEST_CASE("HandshakeV10: without CLIENT_PLUGIN_AUTH the scramble-length byte is 
     CHECK(r.empty());
     check_round_trip(h, 0);
 }
+
+TEST_CASE("HandshakeV10: announced scramble length cannot invent bytes (fuzz finding)") {
+    // CLIENT_PLUGIN_AUTH without CLIENT_SECURE_CONNECTION: only part 1 is on the wire, whatever the length says.
+    HandshakeV10 h = mariadb_greeting();
+    h.capabilities &= ~cap::kSecureConnection;
+    h.auth_plugin_data = "";
+    check_round_trip(h, 0);
+    h.auth_plugin_data = "abc";
+    check_round_trip(h, 0);
+}
