@@ -9,6 +9,7 @@
 #include "protocol/inspect.hpp"
 #include "protocol/ok_packet.hpp"
 #include "protocol/prepare_ok.hpp"
+#include "protocol/progress_report.hpp"
 #include "protocol/result_set.hpp"
 #include "protocol/session_track.hpp"
 #include "protocol/text_row.hpp"
@@ -32,6 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::round_trip<BinaryRow>(bytes, caps, std::span<const ColumnType>(types));
     fuzz::round_trip<PrepareOk>(bytes, caps);
     fuzz::round_trip<LocalInfileRequest>(bytes, caps);
+    fuzz::round_trip<ProgressReport>(bytes, caps);
     if (auto changes = parse_session_changes(bytes)) {
         auto again = parse_session_changes(write_session_changes(*changes));
         fuzz::check(again.ok() && *again == *changes);

@@ -2,12 +2,14 @@
 
 #include "capture.hpp"
 #include "capture_replay.hpp"
+#include "codec_test_util.hpp"
 #include "protocol/auth/native_password.hpp"
 #include "protocol/handshake.hpp"
 #include "protocol/handshake_response.hpp"
 #include "protocol/message.hpp"
 #include "protocol/ok_packet.hpp"
 #include "protocol/packet_framer.hpp"
+#include "protocol/progress_report.hpp"
 #include "protocol/session_track.hpp"
 
 using namespace sluice::protocol;
@@ -172,4 +174,23 @@ TEST_CASE("capture: session-state tracking in a real OK") {
     REQUIRE(changes->size() == 1);
     CHECK((*changes)[0].name == "autocommit");
     CHECK((*changes)[0].value == "OFF");
+}
+
+TEST_CASE("capture: MariaDB progress report during LOAD DATA") {
+    auto packets = load_capture("local_infile.txt");
+    std::string report;
+    for (const auto& p : packets) {
+        std::string payload = payload_of(p);
+        if (!p.from_client && is_progress_report(payload)) report = payload;
+    }
+    REQUIRE_FALSE(report.empty());
+    ByteReader r(report);
+    auto got = ProgressReport::parse(r);
+    REQUIRE(got.ok());
+    CHECK(got->strings == 1);
+    CHECK(got->stage == 2);
+    CHECK(got->max_stage == 2);
+    CHECK(got->info == "End bulk insert");
+    CHECK(as_view(encode(*got, 0)) == report);
+    check_truncations(*got, 0, no_prefix_is_legal);
 }

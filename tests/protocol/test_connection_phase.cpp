@@ -196,7 +196,8 @@ TEST_CASE("HandshakeV10: without CLIENT_PLUGIN_AUTH the scramble-length byte is 
 }
 
 TEST_CASE("HandshakeV10: announced scramble length cannot invent bytes (fuzz finding)") {
-    // CLIENT_PLUGIN_AUTH without CLIENT_SECURE_CONNECTION: only part 1 is on the wire, whatever the length says.
+    // CLIENT_PLUGIN_AUTH without CLIENT_SECURE_CONNECTION: only part 1 is on the wire, whatever the length
+    // says.
     HandshakeV10 h = mariadb_greeting();
     h.capabilities &= ~cap::kSecureConnection;
     h.auth_plugin_data = "";
