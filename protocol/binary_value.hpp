@@ -20,7 +20,9 @@ void write_binary_value(ByteWriter& w, ColumnType type, std::string_view bytes);
 inline constexpr std::size_t kRowNullBitmapOffset = 2;
 inline constexpr std::size_t kParamNullBitmapOffset = 0;
 
-constexpr std::size_t null_bitmap_size(std::size_t count, std::size_t offset) { return (count + offset + 7) / 8; }
+constexpr std::size_t null_bitmap_size(std::size_t count, std::size_t offset) {
+    return (count + offset + 7) / 8;
+}
 
 inline bool null_bit(std::string_view bitmap, std::size_t i, std::size_t offset) {
     std::size_t bit = i + offset;

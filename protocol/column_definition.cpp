@@ -9,7 +9,9 @@ namespace {
 constexpr std::uint64_t kFixedFieldsLength = 0x0C;
 constexpr std::size_t kFixedFillerBytes = 2;
 
-bool has_extended_metadata(Capabilities caps) { return has(caps, cap::kMariaDbExtendedMetadata); }
+bool has_extended_metadata(Capabilities caps) {
+    return has(caps, cap::kMariaDbExtendedMetadata);
+}
 
 Result<std::string> read_lenenc_string(ByteReader& r) {
     auto s = r.lenenc_string();

@@ -60,23 +60,34 @@ constexpr Entry kCommands[] = {
 
 constexpr std::array<CommandInfo, 256> build_table() {
     std::array<CommandInfo, 256> t{};
-    for (auto& info : t) info = CommandInfo{"COM_UNKNOWN", ResponseKind::unsupported, false};
-    for (const auto& e : kCommands) t[static_cast<std::uint8_t>(e.byte)] = CommandInfo{e.name, e.response, true};
+    // A server answers a byte it does not know with ERR 1047, so if a proxy forwards one anyway (rather than
+    // refusing it itself with unknown_command_error()) the response is tracked as "OK or ERR".
+    for (auto& info : t) info = CommandInfo{"COM_UNKNOWN", ResponseKind::ok, false};
+    for (const auto& e : kCommands)
+        t[static_cast<std::uint8_t>(e.byte)] = CommandInfo{e.name, e.response, true};
     return t;
 }
 
 constexpr std::array<CommandInfo, 256> kTable = build_table();
 }  // namespace
 
-bool Command::known() const { return kTable[byte].known; }
-std::string_view Command::name() const { return kTable[byte].name; }
-ResponseKind Command::response() const { return kTable[byte].response; }
+bool Command::known() const {
+    return kTable[byte].known;
+}
+std::string_view Command::name() const {
+    return kTable[byte].name;
+}
+ResponseKind Command::response() const {
+    return kTable[byte].response;
+}
 
 std::optional<Command> command_of(std::string_view payload) {
     if (payload.empty()) return std::nullopt;
     return Command{static_cast<std::uint8_t>(payload.front())};
 }
 
-ErrPacket unknown_command_error() { return ErrPacket::make(er::kUnknownCom, "Unknown command"); }
+ErrPacket unknown_command_error() {
+    return ErrPacket::make(er::kUnknownCom, "Unknown command");
+}
 
 }  // namespace sluice::protocol

@@ -43,7 +43,7 @@ enum class CommandByte : std::uint8_t {
     daemon = 0x1D,
     binlog_dump_gtid = 0x1E,  // MySQL; MariaDB calls 0x1E COM_UNIMPLEMENTED
     reset_connection = 0x1F,
-    clone = 0x20,             // MySQL only
+    clone = 0x20,              // MySQL only
     stmt_bulk_execute = 0xFA,  // MariaDB
     slave_worker = 0xFB,       // MariaDB, internal
     slave_io = 0xFC,           // MariaDB, internal
@@ -71,7 +71,7 @@ struct Command {
     CommandByte id() const { return static_cast<CommandByte>(byte); }
     bool known() const;
     std::string_view name() const;  // "COM_QUERY", or "COM_UNKNOWN"
-    ResponseKind response() const;
+    ResponseKind response() const;  // unknown bytes: `ok` (the server refuses them with ERR 1047)
     bool expects_response() const { return response() != ResponseKind::none; }
 
     bool operator==(const Command&) const = default;
@@ -79,7 +79,9 @@ struct Command {
 
 // The command a request payload carries; nullopt for an empty payload (which is no command at all).
 std::optional<Command> command_of(std::string_view payload);
-inline Command command(CommandByte b) { return Command{static_cast<std::uint8_t>(b)}; }
+inline Command command(CommandByte b) {
+    return Command{static_cast<std::uint8_t>(b)};
+}
 
 // The ERR a server sends for a command byte it does not know.
 ErrPacket unknown_command_error();

@@ -1,6 +1,6 @@
 #pragma once
-// Command-phase requests with simple layouts: the command byte, then fixed integers and/or a string to the end.
-// COM_STMT_EXECUTE (parameters) and COM_CHANGE_USER (authentication) have their own files.
+// Command-phase requests with simple layouts: the command byte, then fixed integers and/or a string to the
+// end. COM_STMT_EXECUTE (parameters) and COM_CHANGE_USER (authentication) have their own files.
 
 #include <cstdint>
 #include <string>
@@ -16,7 +16,9 @@ namespace sluice::protocol {
 namespace detail {
 // Consumes the command byte, refusing any other command.
 Result<bool> expect_command(ByteReader& r, CommandByte expected);
-inline void put_command(ByteWriter& w, CommandByte c) { w.u8(static_cast<std::uint8_t>(c)); }
+inline void put_command(ByteWriter& w, CommandByte c) {
+    w.u8(static_cast<std::uint8_t>(c));
+}
 }  // namespace detail
 
 // A request that is a command byte and a string running to the end of the payload.

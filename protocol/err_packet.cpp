@@ -32,7 +32,8 @@ Result<ErrPacket> ErrPacket::parse(ByteReader& r, Capabilities caps) {
 void ErrPacket::write(ByteWriter& w, Capabilities caps) const {
     w.u8(kErrHeader);
     w.u16(code);
-    if (has(caps, cap::kProtocol41)) {
+    // An ERR without SQLSTATE (as servers send before the handshake completes) stays without one.
+    if (has(caps, cap::kProtocol41) && !sql_state.empty()) {
         w.u8(static_cast<std::uint8_t>(kSqlStateMarker));
         std::string state = sql_state;
         state.resize(kSqlStateLen, '0');

@@ -20,7 +20,6 @@ struct FixedPart {
 };
 
 Result<FixedPart> read_fixed(ByteReader& r) {
-    FixedPart f;
     auto filler = r.u8();
     auto caps_low = r.u16();
     auto charset = r.u8();
@@ -59,16 +58,19 @@ Result<HandshakeV10> HandshakeV10::parse(ByteReader& r, Capabilities) {
     if (uses_mariadb_extended_caps(h.capabilities))
         h.capabilities |= Capabilities{fixed->ext_caps} << kExtendedCapsShift;
     h.auth_plugin_data = std::string(*part1);
+    // The announced scramble length counts only with CLIENT_PLUGIN_AUTH; otherwise the byte is reserved.
+    std::uint8_t announced = has(h.capabilities, cap::kPluginAuth) ? fixed->auth_data_len : 0;
     if (has(h.capabilities, cap::kSecureConnection)) {
-        auto part2 = r.bytes(part2_size(fixed->auth_data_len));
+        auto part2 = r.bytes(part2_size(announced));
         if (!part2) return ParseError::truncated;
         h.auth_plugin_data += *part2;
-        // The announced length counts the trailing NUL; without one, drop NUL padding.
-        if (fixed->auth_data_len > 0 && fixed->auth_data_len - 1U <= h.auth_plugin_data.size()) {
-            h.auth_plugin_data.resize(fixed->auth_data_len - 1U);
-        } else {
-            while (!h.auth_plugin_data.empty() && h.auth_plugin_data.back() == '\0') h.auth_plugin_data.pop_back();
-        }
+    }
+    // The announced length includes the trailing NUL; without one, drop the NUL padding instead.
+    if (announced > 0 && announced - 1U <= h.auth_plugin_data.size()) {
+        h.auth_plugin_data.resize(announced - 1U);
+    } else {
+        while (!h.auth_plugin_data.empty() && h.auth_plugin_data.back() == '\0')
+            h.auth_plugin_data.pop_back();
     }
     if (has(h.capabilities, cap::kPluginAuth)) {
         auto name = r.null_string();
@@ -91,14 +93,19 @@ void HandshakeV10::write(ByteWriter& w, Capabilities) const {
     w.u16(status_flags);
     w.u16(static_cast<std::uint16_t>(capabilities >> kUpperCapsShift));
     bool plugin = has(capabilities, cap::kPluginAuth);
-    w.u8(plugin ? static_cast<std::uint8_t>(data.size() + 1) : 0);
+    std::size_t announced = std::min<std::size_t>(auth_plugin_data.size() + 1, 0xFF);
+    w.u8(plugin ? static_cast<std::uint8_t>(announced) : 0);
     w.zeros(kReservedBytes);
-    w.u32(uses_mariadb_extended_caps(capabilities) ? static_cast<std::uint32_t>(capabilities >> kExtendedCapsShift)
-                                                   : 0);
+    w.u32(uses_mariadb_extended_caps(capabilities)
+              ? static_cast<std::uint32_t>(capabilities >> kExtendedCapsShift)
+              : 0);
     if (has(capabilities, cap::kSecureConnection)) {
+        // Part 2 holds the rest of the scramble and its NUL, and is never shorter than 13 bytes; without
+        // CLIENT_PLUGIN_AUTH it is exactly 13.
         std::string part2 = data.substr(kScramblePart1Size);
         part2.push_back('\0');
-        part2.resize(std::max(part2.size(), kMinScramblePart2), '\0');
+        std::size_t size = plugin ? std::max(part2.size(), kMinScramblePart2) : kMinScramblePart2;
+        part2.resize(size, '\0');
         w.bytes(part2);
     }
     if (plugin) w.null_string(auth_plugin_name);

@@ -17,9 +17,12 @@ inline constexpr std::uint8_t kProtocolVersion10 = 10;
 inline constexpr std::size_t kScramblePart1Size = 8;
 inline constexpr std::size_t kScrambleSize = 20;  // the seed native and caching_sha2 passwords use
 
-// CLIENT_MYSQL shares bit 0 with CLIENT_LONG_PASSWORD; a MariaDB peer clears it to speak extended capabilities.
+// CLIENT_MYSQL shares bit 0 with CLIENT_LONG_PASSWORD; a MariaDB peer clears it to speak extended
+// capabilities.
 inline constexpr Capabilities kClientMysql = cap::kLongPassword;
-inline bool uses_mariadb_extended_caps(Capabilities caps) { return !has(caps, kClientMysql); }
+inline bool uses_mariadb_extended_caps(Capabilities caps) {
+    return !has(caps, kClientMysql);
+}
 
 struct HandshakeV10 {
     std::string server_version;

@@ -27,8 +27,9 @@ void write_header(ByteWriter& w, const SslRequest& h) {
     w.u32(h.max_packet_size);
     w.u8(h.charset);
     w.zeros(kReservedBytes);
-    w.u32(uses_mariadb_extended_caps(h.capabilities) ? static_cast<std::uint32_t>(h.capabilities >> kExtendedCapsShift)
-                                                     : 0);
+    w.u32(uses_mariadb_extended_caps(h.capabilities)
+              ? static_cast<std::uint32_t>(h.capabilities >> kExtendedCapsShift)
+              : 0);
 }
 
 Result<std::string> read_auth_response(ByteReader& r, Capabilities caps) {
@@ -72,7 +73,9 @@ Result<SslRequest> SslRequest::parse(ByteReader& r, Capabilities) {
     return h;
 }
 
-void SslRequest::write(ByteWriter& w, Capabilities) const { write_header(w, *this); }
+void SslRequest::write(ByteWriter& w, Capabilities) const {
+    write_header(w, *this);
+}
 
 bool is_ssl_request(std::string_view payload) {
     ByteReader r(payload);

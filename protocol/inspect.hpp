@@ -26,9 +26,13 @@ inline std::optional<std::uint8_t> first_byte(std::string_view payload) {
 }
 
 // The command byte of a client request.
-inline std::optional<std::uint8_t> peek_command_byte(std::string_view payload) { return first_byte(payload); }
+inline std::optional<std::uint8_t> peek_command_byte(std::string_view payload) {
+    return first_byte(payload);
+}
 
-inline bool is_err(std::string_view payload) { return first_byte(payload) == kErrHeader; }
+inline bool is_err(std::string_view payload) {
+    return first_byte(payload) == kErrHeader;
+}
 
 // MariaDB progress report (CLIENT_PROGRESS): shares ERR's header but is informational; skip it.
 inline bool is_progress_report(std::string_view payload) {
@@ -60,7 +64,6 @@ inline std::optional<OkView> peek_ok(std::string_view payload) {
     ByteReader r(payload);
     auto h = r.u8();
     if (h != kOkHeader && h != kEofHeader) return std::nullopt;
-    OkView v;
     auto affected = r.lenenc();
     auto id = affected ? r.lenenc() : std::nullopt;
     auto st = id ? r.u16() : std::nullopt;

@@ -5,7 +5,9 @@
 namespace sluice::protocol {
 
 namespace {
-bool session_track(Capabilities caps) { return has(caps, cap::kSessionTrack); }
+bool session_track(Capabilities caps) {
+    return has(caps, cap::kSessionTrack);
+}
 }  // namespace
 
 Result<OkPacket> OkPacket::parse(ByteReader& r, Capabilities caps) {

@@ -3,10 +3,11 @@
 //
 // OK: header 0x00 (or 0xFE where it replaces the EOF at the end of a result set under CLIENT_DEPRECATE_EOF),
 // affected rows, last insert id (both length-encoded), status flags and warnings (CLIENT_PROTOCOL_41), then
-// either a human-readable info string to the end of the packet, or, with CLIENT_SESSION_TRACK, a length-encoded
-// info string followed by session-state-change data when SERVER_SESSION_STATE_CHANGED is set.
+// either a human-readable info string to the end of the packet, or, with CLIENT_SESSION_TRACK, a
+// length-encoded info string followed by session-state-change data when SERVER_SESSION_STATE_CHANGED is set.
 //
-// EOF (pre-CLIENT_DEPRECATE_EOF): header 0xFE, then warnings and status flags (note: the reverse order of OK).
+// EOF (pre-CLIENT_DEPRECATE_EOF): header 0xFE, then warnings and status flags (note: the reverse order of
+// OK).
 
 #include <cstdint>
 #include <string>

@@ -1,10 +1,12 @@
 #pragma once
 // De-framing of a byte stream into logical payloads. Two tools for two callers:
-//  - PacketFramer owns a buffer, accepts arbitrary partial reads and yields whole logical payloads, joining the
+//  - PacketFramer owns a buffer, accepts arbitrary partial reads and yields whole logical payloads, joining
+//  the
 //    16 MiB - 1 continuation packets, so parsers only ever see complete messages.
-//  - PacketScanner owns nothing: a forwarder that passes bytes through unchanged feeds it each chunk and learns
-//    where packets and logical payloads end, their headers and the first bytes of each payload, without copying
-//    the body or allocating.
+//  - PacketScanner owns nothing: a forwarder that passes bytes through unchanged feeds it each chunk and
+//  learns
+//    where packets and logical payloads end, their headers and the first bytes of each payload, without
+//    copying the body or allocating.
 // Both check sequence ids and a caller-given maximum payload size, the latter from the header alone so an
 // oversized payload is refused before its body arrives.
 
@@ -55,7 +57,7 @@ struct Frame {
 };
 
 class PacketFramer {
-public:
+  public:
     explicit PacketFramer(std::size_t max_payload, SequenceCheck check = SequenceCheck::strict)
         : max_payload_(max_payload), check_(check) {}
 
@@ -72,8 +74,10 @@ public:
     std::uint8_t expected_sequence() const { return expected_seq_; }
 
     std::size_t buffered() const { return buf_.size() - pos_; }
+    // False while the packets of a 16 MiB+ payload are being joined: a new command cannot start there.
+    bool at_payload_boundary() const { return !in_payload_; }
 
-private:
+  private:
     Result<bool> check_header(const PacketHeader& h, std::size_t assembled_so_far);
     void compact();
 
@@ -81,7 +85,7 @@ private:
     SequenceCheck check_;
     std::uint8_t expected_seq_ = 0;
     std::vector<std::uint8_t> buf_;
-    std::size_t pos_ = 0;                 // start of unconsumed bytes in buf_
+    std::size_t pos_ = 0;                  // start of unconsumed bytes in buf_
     std::vector<std::uint8_t> assembled_;  // a multi-packet payload being joined
     bool in_payload_ = false;              // assembled_ holds the first packets of an unfinished payload
     bool assembled_complete_ = false;      // assembled_ was handed out whole and is cleared on the next call
@@ -110,12 +114,13 @@ struct ScanStep {
 };
 
 class PacketScanner {
-public:
+  public:
     explicit PacketScanner(std::size_t max_payload, SequenceCheck check = SequenceCheck::strict)
         : max_payload_(max_payload), check_(check) {}
 
     // Accounts for a prefix of `chunk` (at most up to the end of the current packet) and reports what ended.
-    // Call repeatedly on the rest of the chunk; a step on a non-empty chunk always consumes at least one byte.
+    // Call repeatedly on the rest of the chunk; a step on a non-empty chunk always consumes at least one
+    // byte.
     Result<ScanStep> step(std::string_view chunk);
 
     void expect_sequence(std::uint8_t seq) { expected_seq_ = seq; }
@@ -123,7 +128,7 @@ public:
     // True between packets of a logical payload boundary: the forwarder may switch direction/backend here.
     bool at_payload_boundary() const { return header_fill_ == 0 && body_left_ == 0 && !in_continuation_; }
 
-private:
+  private:
     Result<ScanStep> step_header(std::string_view chunk);
     ScanStep step_body(std::string_view chunk);
     void finish_packet(ScanStep& s);

@@ -34,7 +34,7 @@ enum class TrackerStatus : std::uint8_t {
 std::string_view to_string(TrackerStatus s);
 
 class ResponseTracker {
-public:
+  public:
     enum class State : std::uint8_t {
         first_packet,         // start of a response, or of the next result after MORE_RESULTS_EXISTS
         column_defs,          // counting a result set's column definitions
@@ -59,10 +59,14 @@ public:
 
     // `head` is the payload or a prefix of it (at least min(length, kPayloadHeadBytes) bytes).
     TrackerStatus on_server_payload(std::string_view head, std::size_t length);
-    TrackerStatus on_server_payload(std::string_view payload) { return on_server_payload(payload, payload.size()); }
+    TrackerStatus on_server_payload(std::string_view payload) {
+        return on_server_payload(payload, payload.size());
+    }
     TrackerStatus on_server_payload(const PayloadHead& p) { return on_server_payload(p.head(), p.length); }
     TrackerStatus on_client_payload(std::string_view head, std::size_t length);
-    TrackerStatus on_client_payload(std::string_view payload) { return on_client_payload(payload, payload.size()); }
+    TrackerStatus on_client_payload(std::string_view payload) {
+        return on_client_payload(payload, payload.size());
+    }
 
     TrackerStatus status() const;
     State state() const { return state_; }
@@ -82,7 +86,7 @@ public:
     std::size_t rows() const { return rows_; }                // rows across all result sets
     std::size_t progress_reports() const { return progress_reports_; }
 
-private:
+  private:
     ResponseTracker(Command command, Capabilities caps, State initial);
     TrackerStatus move_to(State next);
 

@@ -40,8 +40,9 @@ std::uint8_t append_terminator(std::vector<std::uint8_t>& out, std::uint8_t seq,
 }  // namespace
 
 std::uint8_t append_text_result_set(std::vector<std::uint8_t>& out, std::uint8_t seq,
-                                    const std::vector<ColumnDefinition>& columns, const std::vector<TextRow>& rows,
-                                    Capabilities caps, ServerStatus status) {
+                                    const std::vector<ColumnDefinition>& columns,
+                                    const std::vector<TextRow>& rows, Capabilities caps,
+                                    ServerStatus status) {
     seq = append_message(out, seq, ColumnCount{columns.size(), true}, caps);
     for (const auto& c : columns) seq = append_message(out, seq, c, caps);
     if (!has(caps, cap::kDeprecateEof)) seq = append_message(out, seq, EofPacket{0, status}, caps);

@@ -30,7 +30,7 @@ struct ColumnCount {
 // Appends a complete framed text result set: column count, definitions, EOF (unless CLIENT_DEPRECATE_EOF),
 // rows, then EOF or (CLIENT_DEPRECATE_EOF) an OK with header 0xFE, carrying `status`. Returns the next seq.
 std::uint8_t append_text_result_set(std::vector<std::uint8_t>& out, std::uint8_t seq,
-                                    const std::vector<ColumnDefinition>& columns, const std::vector<TextRow>& rows,
-                                    Capabilities caps, ServerStatus status);
+                                    const std::vector<ColumnDefinition>& columns,
+                                    const std::vector<TextRow>& rows, Capabilities caps, ServerStatus status);
 
 }  // namespace sluice::protocol

@@ -25,6 +25,8 @@ inline constexpr ServerStatus kInTransReadonly = 1U << 13;
 inline constexpr ServerStatus kSessionStateChanged = 1U << 14;
 }  // namespace status
 
-constexpr bool has_status(ServerStatus s, ServerStatus flag) { return (s & flag) == flag; }
+constexpr bool has_status(ServerStatus s, ServerStatus flag) {
+    return (s & flag) == flag;
+}
 
 }  // namespace sluice::protocol

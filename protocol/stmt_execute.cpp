@@ -22,7 +22,8 @@ Result<std::vector<ParamType>> read_types(ByteReader& r, std::size_t count) {
     return types;
 }
 
-Result<bool> read_params(ByteReader& r, ComStmtExecute& e, std::size_t count, std::span<const ParamType> bound) {
+Result<bool> read_params(ByteReader& r, ComStmtExecute& e, std::size_t count,
+                         std::span<const ParamType> bound) {
     auto bitmap = r.bytes(null_bitmap_size(count, kParamNullBitmapOffset));
     auto bound_flag = bitmap ? r.u8() : std::nullopt;
     if (!bound_flag) return ParseError::truncated;
@@ -68,7 +69,8 @@ Result<ComStmtExecute> ComStmtExecute::parse(ByteReader& r, Capabilities, std::s
     e.iteration_count = *iterations;
     if (param_count > 0) {
         // Each parameter takes at least a bitmap bit, so a count far beyond the payload is refused early.
-        if (null_bitmap_size(param_count, kParamNullBitmapOffset) > r.remaining()) return ParseError::truncated;
+        if (null_bitmap_size(param_count, kParamNullBitmapOffset) > r.remaining())
+            return ParseError::truncated;
         if (auto ok = read_params(r, e, param_count, bound_types); !ok) return ok.error();
     }
     if (!r.empty()) return ParseError::malformed;

@@ -1,8 +1,8 @@
 #pragma once
 // COM_STMT_EXECUTE: statement id, flags (cursor type), iteration count, then, when the statement has
-// parameters, a NULL bitmap, the "new parameters bound" flag, the parameter types (only when that flag is set)
-// and the non-NULL values in the binary protocol. The parameter count is not on the wire: it comes from the
-// statement's PREPARE_OK, and when types are not resent they come from the previous execute.
+// parameters, a NULL bitmap, the "new parameters bound" flag, the parameter types (only when that flag is
+// set) and the non-NULL values in the binary protocol. The parameter count is not on the wire: it comes from
+// the statement's PREPARE_OK, and when types are not resent they come from the previous execute.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,10 +43,12 @@ struct ComStmtExecute {
     std::uint8_t flags = cursor::kNoCursor;
     std::uint32_t iteration_count = 1;
     bool new_params_bound = true;
-    std::vector<ParamType> types;                   // one per parameter (the bound ones if not resent)
+    std::vector<ParamType> types;                    // one per parameter (the bound ones if not resent)
     std::vector<std::optional<std::string>> values;  // one per parameter; binary_value.hpp layout
 
-    bool opens_cursor() const { return (flags & (cursor::kReadOnly | cursor::kForUpdate | cursor::kScrollable)) != 0; }
+    bool opens_cursor() const {
+        return (flags & (cursor::kReadOnly | cursor::kForUpdate | cursor::kScrollable)) != 0;
+    }
 
     // `param_count` from PREPARE_OK; `bound_types` from the previous execute, used when types are not resent.
     static Result<ComStmtExecute> parse(ByteReader& r, Capabilities caps, std::size_t param_count,

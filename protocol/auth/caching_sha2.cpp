@@ -2,9 +2,13 @@
 
 namespace sluice::protocol::auth {
 
-Sha256Digest sha2_stage1(std::string_view password) { return sha256({password}); }
+Sha256Digest sha2_stage1(std::string_view password) {
+    return sha256({password});
+}
 
-Sha256Digest sha2_cached_hash(std::string_view password) { return sha256({view(sha2_stage1(password))}); }
+Sha256Digest sha2_cached_hash(std::string_view password) {
+    return sha256({view(sha2_stage1(password))});
+}
 
 std::string sha2_scramble_from_stage1(const Sha256Digest& stage1, std::string_view seed) {
     Sha256Digest cached = sha256({view(stage1)});

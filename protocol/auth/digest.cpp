@@ -30,8 +30,12 @@ int hex_value(char c) {
 }
 }  // namespace
 
-Sha1Digest sha1(std::initializer_list<std::string_view> parts) { return digest<20>(EVP_sha1(), parts); }
-Sha256Digest sha256(std::initializer_list<std::string_view> parts) { return digest<32>(EVP_sha256(), parts); }
+Sha1Digest sha1(std::initializer_list<std::string_view> parts) {
+    return digest<20>(EVP_sha1(), parts);
+}
+Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
+    return digest<32>(EVP_sha256(), parts);
+}
 
 bool equal_digests(std::string_view a, std::string_view b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -1,5 +1,6 @@
 #pragma once
-// SHA-1 / SHA-256 over a concatenation of byte strings, via OpenSSL EVP. The password plugins need nothing else.
+// SHA-1 / SHA-256 over a concatenation of byte strings, via OpenSSL EVP. The password plugins need nothing
+// else.
 
 #include <array>
 #include <cstdint>
@@ -23,10 +24,12 @@ std::string_view view(const std::array<std::uint8_t, N>& d) {
 
 // a XOR b over N bytes; nullopt when `a` is not exactly N bytes long.
 template <std::size_t N>
-std::optional<std::array<std::uint8_t, N>> xor_bytes(std::string_view a, const std::array<std::uint8_t, N>& b) {
+std::optional<std::array<std::uint8_t, N>> xor_bytes(std::string_view a,
+                                                     const std::array<std::uint8_t, N>& b) {
     if (a.size() != N) return std::nullopt;
     std::array<std::uint8_t, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ b[i]);
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ b[i]);
     return out;
 }
 

@@ -9,9 +9,13 @@ constexpr char kHashMarker = '*';
 constexpr std::size_t kSha1Size = std::tuple_size_v<Sha1Digest>;
 }  // namespace
 
-Sha1Digest native_stage1(std::string_view password) { return sha1({password}); }
+Sha1Digest native_stage1(std::string_view password) {
+    return sha1({password});
+}
 
-Sha1Digest native_stored_hash(std::string_view password) { return sha1({view(native_stage1(password))}); }
+Sha1Digest native_stored_hash(std::string_view password) {
+    return sha1({view(native_stage1(password))});
+}
 
 std::string native_scramble_from_stage1(const Sha1Digest& stage1, std::string_view seed) {
     Sha1Digest stored = sha1({view(stage1)});

@@ -23,7 +23,9 @@ void check_round_trip(const M& m, Capabilities caps, Extra... extra) {
     CHECK(r.empty());
 }
 
-inline bool no_prefix_is_legal(std::size_t) { return false; }
+inline bool no_prefix_is_legal(std::size_t) {
+    return false;
+}
 
 // Every prefix shorter than the encoding must fail to parse, unless `legal(n)` says that prefix is itself a
 // complete message (then it must parse, to a value that differs from `m`).
@@ -49,6 +51,8 @@ void check_codec(const M& m, Capabilities caps, Extra... extra) {
     check_truncations(m, caps, no_prefix_is_legal, extra...);
 }
 
-inline std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
+inline std::vector<std::uint8_t> bytes_of(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 }  // namespace sluice::protocol::test

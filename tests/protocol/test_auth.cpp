@@ -6,14 +6,18 @@
 using namespace sluice::protocol::auth;
 
 namespace {
-std::string unhex(std::string_view hex) { return *from_hex(hex, hex.size() / 2); }
+std::string unhex(std::string_view hex) {
+    return *from_hex(hex, hex.size() / 2);
+}
 
 // Real values from MariaDB 10.11.19: the account sluice@127.0.0.1 created with IDENTIFIED BY 'Secr3t!pw'
 // (mysql.user.authentication_string below), and a login by the mariadb CLI captured in
 // tests/data/login_native.txt (seed = greeting's two scramble parts, response from HandshakeResponse41).
 constexpr std::string_view kPassword = "Secr3t!pw";
 constexpr std::string_view kServerHash = "*7431BFF78F6997E15E305B07BB822BE5337A1EAA";
-constexpr std::string_view kSeedHex = "7d58213a3e697531" "3144425c2b5f7d79656d7628";
+constexpr std::string_view kSeedHex =
+    "7d58213a3e697531"
+    "3144425c2b5f7d79656d7628";
 constexpr std::string_view kClientResponseHex = "bcf68505144896030e85d8bf793b48c44f7d7c65";
 }  // namespace
 
@@ -62,8 +66,7 @@ TEST_CASE("native password: empty password sends an empty response") {
 TEST_CASE("caching_sha2_password fast path") {
     // Expected values computed independently with Python's hashlib.
     std::string seed = "0123456789abcdefghij";
-    std::string expected =
-        unhex("ebcfb4d7031ec89704f0e481b22bfc850ef93faeeb4922ba76036df740bbb1a8");
+    std::string expected = unhex("ebcfb4d7031ec89704f0e481b22bfc850ef93faeeb4922ba76036df740bbb1a8");
     CHECK(sha2_scramble(kPassword, seed) == expected);
     CHECK(to_hex_upper(view(sha2_cached_hash(kPassword))) ==
           "CB0CD46EF757F74B72F308FB48781A4CD77D6811F2FE2C687654028CDBA31129");
@@ -72,6 +75,7 @@ TEST_CASE("caching_sha2_password fast path") {
     CHECK_FALSE(sha2_verify(expected.substr(0, 20), seed, sha2_cached_hash(kPassword)));
     auto stage1 = sha2_recover_stage1(expected, seed, sha2_cached_hash(kPassword));
     REQUIRE(stage1.has_value());
-    CHECK(sha2_scramble_from_stage1(*stage1, "other seed 123456789") == sha2_scramble(kPassword, "other seed 123456789"));
+    CHECK(sha2_scramble_from_stage1(*stage1, "other seed 123456789") ==
+          sha2_scramble(kPassword, "other seed 123456789"));
     CHECK(sha2_scramble("", seed).empty());
 }

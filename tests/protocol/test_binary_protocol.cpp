@@ -14,18 +14,19 @@ constexpr Capabilities k41 = cap::kProtocol41 | cap::kTransactions;
 }  // namespace
 
 TEST_CASE("binary row: bitmap offset 2, every value layout") {
-    std::vector<ColumnType> types{ColumnType::long_, ColumnType::var_string, ColumnType::null,
-                                  ColumnType::timestamp, ColumnType::time, ColumnType::newdecimal,
-                                  ColumnType::float_, ColumnType::year};
+    std::vector<ColumnType> types{ColumnType::long_,     ColumnType::var_string, ColumnType::null,
+                                  ColumnType::timestamp, ColumnType::time,       ColumnType::newdecimal,
+                                  ColumnType::float_,    ColumnType::year};
     BinaryRow row;
-    row.values = {BinaryValue{ColumnType::long_, std::string("\x01\0\0\0", 4)},
-                  BinaryValue{ColumnType::var_string, "abc"},
-                  std::nullopt,
-                  BinaryValue{ColumnType::timestamp, std::string("\xe8\x07\x01\x01\x00\x00\x00\x01\x00\x00\x00", 11)},
-                  BinaryValue{ColumnType::time, ""},
-                  BinaryValue{ColumnType::newdecimal, "3.14"},
-                  std::nullopt,
-                  BinaryValue{ColumnType::year, std::string("\xe8\x07", 2)}};
+    row.values = {
+        BinaryValue{ColumnType::long_, std::string("\x01\0\0\0", 4)},
+        BinaryValue{ColumnType::var_string, "abc"},
+        std::nullopt,
+        BinaryValue{ColumnType::timestamp, std::string("\xe8\x07\x01\x01\x00\x00\x00\x01\x00\x00\x00", 11)},
+        BinaryValue{ColumnType::time, ""},
+        BinaryValue{ColumnType::newdecimal, "3.14"},
+        std::nullopt,
+        BinaryValue{ColumnType::year, std::string("\xe8\x07", 2)}};
     check_codec(row, k41, std::span<const ColumnType>(types));
     auto bytes = encode(row, k41);
     // 8 columns + 2 offset bits need two bitmap bytes; NULLs at 2 and 6 are bits 4 and 8.

@@ -12,10 +12,10 @@ using namespace sluice::protocol::test;
 namespace {
 const std::string kSeed = "abcdefghijklmnopqrst";  // 20 bytes, no NULs, like a real server's
 
-constexpr Capabilities kServerCaps = cap::kLongFlag | cap::kConnectWithDb | cap::kProtocol41 |
-                                     cap::kTransactions | cap::kSecureConnection | cap::kMultiResults |
-                                     cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
-                                     cap::kSessionTrack | cap::kDeprecateEof | cap::kSsl;
+constexpr Capabilities kServerCaps =
+    cap::kLongFlag | cap::kConnectWithDb | cap::kProtocol41 | cap::kTransactions | cap::kSecureConnection |
+    cap::kMultiResults | cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
+    cap::kSessionTrack | cap::kDeprecateEof | cap::kSsl;
 
 HandshakeV10 mariadb_greeting() {
     HandshakeV10 h;
@@ -166,8 +166,8 @@ TEST_CASE("AuthSwitchRequest and AuthMoreData") {
 
 TEST_CASE("COM_CHANGE_USER: with and without the optional tail") {
     constexpr Capabilities caps = kServerCaps;
-    ComChangeUser c{"bob", std::string(20, '\x11'), "shop", 45, "mysql_native_password",
-                    {{"_client_name", "libmariadb"}}};
+    ComChangeUser c{"bob", std::string(20, '\x11'), "shop",
+                    45,    "mysql_native_password", {{"_client_name", "libmariadb"}}};
     check_round_trip(c, caps);
     // Ending right after the database is legal (no tail); other prefixes are cut mid-field.
     std::size_t head = 1 + 4 + 1 + 20 + 5;
@@ -177,4 +177,31 @@ TEST_CASE("COM_CHANGE_USER: with and without the optional tail") {
     check_codec(bare, caps);
     ComChangeUser old_style{"bob", "scrambled", "db", 8, "", {}};
     check_round_trip(old_style, cap::kProtocol41);
+}
+
+TEST_CASE("HandshakeV10: without CLIENT_PLUGIN_AUTH the scramble-length byte is ignored (fuzz finding)") {
+    HandshakeV10 h = mariadb_greeting();
+    h.capabilities &= ~cap::kPluginAuth;
+    h.auth_plugin_name.clear();
+    auto bytes = encode(h, 0);
+    std::size_t len_at = 1 + h.server_version.size() + 1 + 4 + 8 + 1 + 2 + 1 + 2 + 2;
+    REQUIRE(bytes[len_at] == 0);
+    bytes[len_at] = 45;  // garbage in the reserved byte must not change how much scramble is read
+    ByteReader r(bytes);
+    auto got = HandshakeV10::parse(r);
+    REQUIRE(got.ok());
+    CHECK(got->auth_plugin_data == kSeed);
+    CHECK(r.empty());
+    check_round_trip(h, 0);
+}
+
+TEST_CASE("HandshakeV10: announced scramble length cannot invent bytes (fuzz finding)") {
+    // CLIENT_PLUGIN_AUTH without CLIENT_SECURE_CONNECTION: only part 1 is on the wire, whatever the length
+    // says.
+    HandshakeV10 h = mariadb_greeting();
+    h.capabilities &= ~cap::kSecureConnection;
+    h.auth_plugin_data = "";
+    check_round_trip(h, 0);
+    h.auth_plugin_data = "abc";
+    check_round_trip(h, 0);
 }

@@ -45,3 +45,15 @@ TEST_CASE("ERR parse refuses MariaDB progress reports and other headers") {
     ByteReader ro(ok);
     CHECK(ErrPacket::parse(ro, cap::kProtocol41).error() == ParseError::malformed);
 }
+
+TEST_CASE("ERR without SQLSTATE under protocol 4.1 re-encodes without inventing one (fuzz finding)") {
+    std::vector<std::uint8_t> raw{0xFF, 0x15, 0x04, 'n', 'o', ' ', 's', 't', 'a', 't', 'e'};
+    ByteReader r(raw);
+    auto e = ErrPacket::parse(r, cap::kProtocol41);
+    REQUIRE(e.ok());
+    CHECK(e->sql_state.empty());
+    std::vector<std::uint8_t> again;
+    ByteWriter w(again);
+    e->write(w, cap::kProtocol41);
+    CHECK(again == raw);
+}

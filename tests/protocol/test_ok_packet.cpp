@@ -15,8 +15,10 @@ constexpr std::size_t kFixedOkSize = 1 + 1 + 1 + 2 + 2;  // header, two 1-byte l
 }  // namespace
 
 TEST_CASE("OK: round trip without session tracking; the info string runs to the end") {
-    OkPacket ok{kOkHeader, 3, 70000, status::kAutocommit | status::kInTrans, 2,
-                "Rows matched: 3  Changed: 3  Warnings: 2", ""};
+    OkPacket ok{kOkHeader, 3,
+                70000,     status::kAutocommit | status::kInTrans,
+                2,         "Rows matched: 3  Changed: 3  Warnings: 2",
+                ""};
     check_round_trip(ok, k41);
     // The info string is read to the end of the packet, so every prefix past the fixed part is an OK too.
     const std::size_t fixed = 1 + 1 + 4 + 2 + 2;  // 70000 takes a 0xFD lenenc (4 bytes)
@@ -33,7 +35,12 @@ TEST_CASE("OK: session tracking with state change data") {
     std::vector<SessionChange> changes{{SessionTrackType::system_variables, "autocommit", "OFF"},
                                        {SessionTrackType::schema, "test", ""},
                                        {SessionTrackType::state_change, "", "1"}};
-    OkPacket ok{kOkHeader, 0, 0, status::kSessionStateChanged | status::kInTrans, 0, "",
+    OkPacket ok{kOkHeader,
+                0,
+                0,
+                status::kSessionStateChanged | status::kInTrans,
+                0,
+                "",
                 write_session_changes(changes)};
     check_round_trip(ok, kTrack);
     // Ending right after warnings is a legal OK (no info, no state); every other prefix is cut mid-field.
@@ -73,7 +80,8 @@ TEST_CASE("EOF: round trip and truncation") {
 
 TEST_CASE("session changes: truncated or trailing bytes are refused") {
     std::string block = write_session_changes({{SessionTrackType::system_variables, "a", "b"}});
-    for (std::size_t n = 1; n < block.size(); ++n) CHECK_FALSE(parse_session_changes(block.substr(0, n)).ok());
+    for (std::size_t n = 1; n < block.size(); ++n)
+        CHECK_FALSE(parse_session_changes(block.substr(0, n)).ok());
     std::string padded = block;
     padded[1] = static_cast<char>(padded[1] + 1);
     padded += 'x';  // body one byte longer than its contents

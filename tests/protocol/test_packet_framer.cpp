@@ -51,7 +51,8 @@ TEST_CASE("framer: joins 16 MiB - 1 continuations, including the trailing empty 
         std::string payload(size, 'b');
         payload[0] = 'a';
         payload[size - 1] = 'c';
-        std::string wire = framed(payload, 0) + framed("next", static_cast<std::uint8_t>(size / kMaxPayload + 1));
+        std::string wire =
+            framed(payload, 0) + framed("next", static_cast<std::uint8_t>(size / kMaxPayload + 1));
         auto got = deframe(wire, 1 << 20);
         REQUIRE(got.size() == 2);
         CHECK(got[0] == payload);
@@ -164,7 +165,8 @@ Scanned scan_all(std::string_view wire, std::size_t chunk) {
 
 TEST_CASE("scanner: packet boundaries and payload heads across arbitrary splits") {
     std::string long_row(200, 'r');
-    std::string wire = framed("\x01", 1) + framed("", 2) + framed(long_row, 3) + framed(std::string_view("\xFE\x00\x00\x02\x00", 5), 4);
+    std::string wire = framed("\x01", 1) + framed("", 2) + framed(long_row, 3) +
+                       framed(std::string_view("\xFE\x00\x00\x02\x00", 5), 4);
     for (std::size_t chunk = 1; chunk <= wire.size(); ++chunk) {
         CAPTURE(chunk);
         auto got = scan_all(wire, chunk);

@@ -1,0 +1,50 @@
+// PacketFramer and PacketScanner on arbitrary streams split at arbitrary points: they must agree on every
+// payload boundary, and neither may crash, loop or over-read.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/fuzz/fuzz_util.hpp"
+#include "protocol/packet_framer.hpp"
+
+using namespace sluice::protocol;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    std::size_t chunk = data[0] % 64 + 1;
+    std::size_t max_payload = std::size_t{data[1]} * 512 + 1;
+    std::string_view stream(reinterpret_cast<const char*>(data + 2), size - 2);
+
+    PacketFramer framer(max_payload, SequenceCheck::off);
+    PacketScanner scanner(max_payload, SequenceCheck::off);
+    std::vector<std::size_t> framed, scanned;
+    bool framer_failed = false, scanner_failed = false;
+    for (std::size_t off = 0; off < stream.size(); off += chunk) {
+        std::string_view c = stream.substr(off, chunk);
+        if (!framer_failed) {
+            framer.feed(c);
+            for (;;) {
+                auto f = framer.next();
+                if (!f) {
+                    framer_failed = true;
+                    break;
+                }
+                if (!f->has_value()) break;
+                framed.push_back((*f)->payload.size());
+            }
+        }
+        while (!scanner_failed && !c.empty()) {
+            auto s = scanner.step(c);
+            if (!s) {
+                scanner_failed = true;
+                break;
+            }
+            fuzz::check(s->consumed > 0 && s->consumed <= c.size());
+            if (s->payload_end) scanned.push_back(s->payload_end->length);
+            c.remove_prefix(s->consumed);
+        }
+    }
+    fuzz::check(framer_failed == scanner_failed);
+    fuzz::check(framed == scanned);
+    return 0;
+}
