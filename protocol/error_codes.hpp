@@ -30,6 +30,7 @@ inline constexpr ErrorCode kConnectToMaster{2003,
                                             "HY000"};  // can't connect (client-side code, used for backends)
 inline constexpr ErrorCode kLostConnection{2013, "HY000"};  // lost connection during query
 inline constexpr ErrorCode kUnknownError{1105, "HY000"};    // generic
+inline constexpr ErrorCode kAccountLocked{4151, "HY000"};   // the account is locked
 }  // namespace er
 
 }  // namespace sluice::protocol

@@ -118,33 +118,38 @@ void ClientSession::on_handshake_response(std::string_view payload) {
 
 void ClientSession::authenticate() {
     auto accounts = worker_.runtime().accounts.current();
-    const Account* account = accounts ? accounts->match(user_, client_ip_) : nullptr;
-    if (!account && !refresh_asked_ && worker_.runtime().config.users.fetch_from_backends) {
-        // Perhaps created since the last read: ask for a re-read and try once more when it is done.
+    const Account* account = accounts->match(user_, client_ip_);
+    bool ok = account && verify(*account);
+    if (!ok && !refresh_asked_ && worker_.runtime().config.users.fetch_from_backends) {
+        // The account may be new, or its password changed, since the last read: ask for a re-read (rate
+        // limited by the store) and decide when it is done.
         refresh_asked_ = true;
         move_to(State::waiting_accounts);
         worker_.runtime().accounts.request_refresh();
         return;
     }
-    std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_, client_ip_,
-                                     auth_response_.empty() ? "NO" : "YES");
-    if (!account || !verify(*account)) {
-        log(Component::proxy).info("{}{} ({})", ctx(id_), denied, account ? "wrong password" : "no such account");
-        send_err(protocol::ErrPacket::make(protocol::er::kAccessDenied, denied), next_seq_, true);
+    if (ok) {
+        move_to(State::connecting_backend);
+        connect_backend();
         return;
     }
-    move_to(State::connecting_backend);
-    connect_backend();
+    if (account && account->locked) {
+        log(Component::proxy).info("{}account {} is locked", ctx(id_), account_name(*account));
+        send_err(protocol::ErrPacket::make(protocol::er::kAccountLocked, "Access denied, this account is locked"),
+                 next_seq_, true);
+        return;
+    }
+    std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_, client_ip_,
+                                     auth_response_.empty() ? "NO" : "YES");
+    log(Component::proxy).info("{}{} ({})", ctx(id_), denied, account ? "wrong password" : "no such account");
+    send_err(protocol::ErrPacket::make(protocol::er::kAccessDenied, denied), next_seq_, true);
 }
 
 bool ClientSession::verify(const Account& account) {
-    if (account.locked) {
-        log(Component::proxy).info("{}account '{}'@'{}' is locked", ctx(id_), account.user, account.host);
-        return false;
-    }
+    if (account.locked) return false;
     if (account.plugin != AuthPlugin::native_password) {
-        log(Component::proxy).warn("{}account '{}'@'{}' uses the {} plugin, which Sluice cannot proxy", ctx(id_),
-                                   account.user, account.host, account.plugin_name);
+        log(Component::proxy).warn("{}account {} uses the {} plugin, which Sluice cannot proxy", ctx(id_),
+                                   account_name(account), account.plugin_name);
         return false;
     }
     BackendLogin login;
