@@ -70,6 +70,7 @@ void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
 
 void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data) {
     last_activity_ = std::chrono::steady_clock::now();
+    Counters::add(worker_.counters().bytes_from_clients, data.size());
     if (discarding_) return;  // the rest of an oversized packet: the client reads our ERR once it has sent it
     framer_.feed(data);
     while (state_ != State::closed) {
@@ -124,6 +125,8 @@ void ClientSession::on_drained(Connection&) {
 
 void ClientSession::send_err(const protocol::ErrPacket& err, std::uint8_t seq, bool then_close) {
     if (!client_) return;
+    Counters::add(worker_.counters().errors);
+    ++errors_;
     client_->write(protocol::framed_err(err, seq, caps_));
     if (then_close) end(err.message);
 }

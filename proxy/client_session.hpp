@@ -78,7 +78,8 @@ private:
     void on_handshake_response(std::string_view payload);
     void authenticate();
     bool verify(const Account& account);
-    void connect_backend();
+    void connect_backend();  // from the pool, or a new connection
+    void open_backend();     // a new connection
     void on_login_done();
 
     void on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq);
@@ -126,7 +127,10 @@ private:
     protocol::PacketScanner scanner_;
     std::deque<PendingCommand> pending_;
     std::optional<PendingCommand> awaiting_backend_;  // a command that waits for a (re)connected backend
-    std::optional<std::string> init_db_;  // the database a running COM_INIT_DB selects
+    std::optional<std::string> init_db_;
+    std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
+    std::uint64_t statements_ = 0;
+    std::uint64_t errors_ = 0;  // the database a running COM_INIT_DB selects
 };
 
 }  // namespace sluice::proxy

@@ -72,7 +72,16 @@ int Server::run() {
     }
     uv_run(&loop_, UV_RUN_DEFAULT);
     for (auto& w : workers_) w->join();
-    if (exit_code == 0) log(Component::proxy).info("stopped");
+    if (exit_code == 0) {
+        CountersSnapshot total;
+        for (auto& w : workers_) total.add(w->counters());
+        log(Component::proxy).info(
+            "stopped: {} client connections ({} failed logins), {} statements, {} errors, {} bytes in, {} bytes "
+            "out, {} backend connects, {} pool hits, latency p50 {} us p99 {} us",
+            total.client_connections, total.logins_failed, total.statements, total.errors, total.bytes_from_clients,
+            total.bytes_to_clients, total.backend_connects, total.pool_hits, percentile_us(total.latency, 0.5),
+            percentile_us(total.latency, 0.99));
+    }
     return exit_code;
 }
 

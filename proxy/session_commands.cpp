@@ -56,11 +56,7 @@ void ClientSession::run_command(PendingCommand cmd) {
         // The last backend connection was lost: open a new one for this command.
         awaiting_backend_ = std::move(cmd);
         move_to(State::forwarding);
-        Runtime& rt = worker_.runtime();
-        std::size_t index = rt.primary();
-        backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, rt.backends[index],
-                                                 *backend_login_, this, rt.config.limits.connect_timeout);
-        backend_->start();
+        open_backend();
         return;
     }
     forward(cmd);
@@ -80,6 +76,7 @@ void ClientSession::forward(const PendingCommand& cmd) {
     }
     if (command->id() == protocol::CommandByte::init_db) init_db_ = std::string(payload.substr(1));
     tracker_.emplace(*command, caps_);
+    statement_started_ = std::chrono::steady_clock::now();
     scanner_ = protocol::PacketScanner(worker_.runtime().config.limits.max_packet_size);
     scanner_.expect_sequence(static_cast<std::uint8_t>(cmd.last_seq + 1));
     move_to(State::forwarding);
@@ -114,6 +111,7 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         if (status == protocol::TrackerStatus::need_client) framer_.expect_sequence(scanner_.expected_sequence());
         if (status == protocol::TrackerStatus::complete) {
             client_->write(chunk, data.substr(0, pos));
+            Counters::add(worker_.counters().bytes_to_clients, pos);
             if (pos < data.size()) {
                 log(Component::proxy).warn("{}{} bytes after the end of a response: dropping the connection",
                                            ctx(id_, b.name()), data.size() - pos);
@@ -124,6 +122,7 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         }
     }
     client_->write(chunk, data);
+    Counters::add(worker_.counters().bytes_to_clients, data.size());
     // Backpressure: a client that reads slowly stops us reading its backend, so memory stays bounded.
     if (client_->over_high_watermark()) backend_->conn().stop_reading();
 }
@@ -132,6 +131,14 @@ void ClientSession::on_response_complete() {
     // A reconnect should land in the database the client chose. (USE inside COM_QUERY is not followed yet.)
     if (init_db_ && !tracker_->error()) backend_login_->database = std::move(*init_db_);
     init_db_.reset();
+    Counters& counters = worker_.counters();
+    Counters::add(counters.statements);
+    ++statements_;
+    counters.latency.record(std::chrono::steady_clock::now() - statement_started_);
+    if (tracker_->error()) {
+        Counters::add(counters.errors);
+        ++errors_;
+    }
     tracker_.reset();
     move_to(State::idle);
     if (draining_) {

@@ -142,6 +142,7 @@ void ClientSession::authenticate() {
     std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_, client_ip_,
                                      auth_response_.empty() ? "NO" : "YES");
     log(Component::proxy).info("{}{} ({})", ctx(id_), denied, account ? "wrong password" : "no such account");
+    Counters::add(worker_.counters().logins_failed);
     send_err(protocol::ErrPacket::make(protocol::er::kAccessDenied, denied), next_seq_, true);
 }
 
@@ -187,10 +188,18 @@ void ClientSession::connect_backend() {
                 backend_login_->charset};
     backend_ = worker_.pool().acquire(key);
     if (backend_) {
+        Counters::add(worker_.counters().pool_hits);
         backend_->set_listener(this);
         on_backend_ready(*backend_);
         return;
     }
+    open_backend();
+}
+
+void ClientSession::open_backend() {
+    Runtime& rt = worker_.runtime();
+    std::size_t index = rt.primary();
+    Counters::add(worker_.counters().backend_connects);
     backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, rt.backends[index],
                                              *backend_login_, this, rt.config.limits.connect_timeout);
     backend_->start();

@@ -109,6 +109,7 @@ void Worker::on_connection(uv_stream_t* server) {
         refuse_connection(server, protocol::ErrPacket::make(protocol::er::kConCountError, "Too many connections"));
         return;
     }
+    Counters::add(counters_.client_connections);
     std::uint32_t id = runtime_.next_session_id.fetch_add(1);
     auto session = std::make_unique<ClientSession>(*this, id);
     ClientSession* raw = session.get();

@@ -18,6 +18,7 @@
 #include "proxy/graveyard.hpp"
 #include "proxy/listener.hpp"
 #include "proxy/runtime.hpp"
+#include "proxy/stats.hpp"
 
 namespace sluice::proxy {
 
@@ -45,6 +46,8 @@ public:
     Graveyard& graveyard() { return graveyard_; }
     BackendPool& pool() { return pool_; }
     Runtime& runtime() { return runtime_; }
+    Counters& counters() { return counters_; }
+    const Counters& counters() const { return counters_; }
     // A session is over: forget it and delete it after the current callback.
     void session_ended(ClientSession& s);
 
@@ -63,6 +66,7 @@ private:
     ChunkPool chunks_;
     Graveyard graveyard_;
     BackendPool pool_;
+    Counters counters_;
     Listener listener_;
     uv_async_t stop_async_{};
     uv_async_t accounts_async_{};
