@@ -85,6 +85,7 @@ private:
     void on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq);
     void run_command(PendingCommand cmd);
     void forward(const PendingCommand& cmd);
+    bool intercept_kill(const PendingCommand& cmd);  // true when it handled the command
     void on_response_complete();
     void on_backend_lost(const protocol::ErrPacket& err);
     void run_pending();

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "health/backend_spec.hpp"
@@ -19,6 +20,41 @@
 namespace sluice::proxy {
 
 class AccountStore;
+class Worker;
+
+// Sluice's own connection ids, the ones clients see in the greeting, start here: far above any backend thread
+// id, so a KILL can tell which of the two it names.
+inline constexpr std::uint32_t kFirstSessionId = 1U << 30;
+
+// Which worker serves each session, and the backend thread behind it, for KILL across workers.
+class SessionRegistry {
+public:
+    struct Entry {
+        Worker* worker = nullptr;
+        std::uint32_t backend_thread = 0;  // 0: no backend connection right now
+    };
+    void add(std::uint32_t id, Worker* w) {
+        std::lock_guard lock(mu_);
+        map_[id] = Entry{w, 0};
+    }
+    void set_backend(std::uint32_t id, std::uint32_t thread) {
+        std::lock_guard lock(mu_);
+        if (auto it = map_.find(id); it != map_.end()) it->second.backend_thread = thread;
+    }
+    void remove(std::uint32_t id) {
+        std::lock_guard lock(mu_);
+        map_.erase(id);
+    }
+    std::optional<Entry> find(std::uint32_t id) const {
+        std::lock_guard lock(mu_);
+        auto it = map_.find(id);
+        return it == map_.end() ? std::nullopt : std::optional<Entry>(it->second);
+    }
+
+private:
+    mutable std::mutex mu_;
+    std::unordered_map<std::uint32_t, Entry> map_;
+};
 
 struct BackendAddress {
     health::BackendSpec spec;
@@ -42,7 +78,8 @@ public:
     const std::vector<BackendAddress> backends;
     AccountStore& accounts;
 
-    std::atomic<std::uint32_t> next_session_id{1};
+    std::atomic<std::uint32_t> next_session_id{kFirstSessionId};
+    SessionRegistry sessions;
     std::atomic<std::uint32_t> client_sessions{0};
 
     ServerGreeting greeting() const {

@@ -52,6 +52,7 @@ void ClientSession::run_command(PendingCommand cmd) {
         end("client quit");
         return;
     }
+    if (intercept_kill(cmd)) return;
     if (!backend_) {
         // The last backend connection was lost: open a new one for this command.
         awaiting_backend_ = std::move(cmd);
@@ -156,7 +157,8 @@ void ClientSession::run_pending() {
     }
 }
 
-void ClientSession::on_backend_ready(BackendConn&) {
+void ClientSession::on_backend_ready(BackendConn& b) {
+    worker_.runtime().sessions.set_backend(id_, b.thread_id());
     if (state_ == State::connecting_backend) {
         on_login_done();
         return;
@@ -174,6 +176,7 @@ void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& 
     log(Component::proxy).log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
                               err.message);
     worker_.graveyard().bury(std::move(backend_));
+    worker_.runtime().sessions.set_backend(id_, 0);
     switch (state_) {
         case State::connecting_backend:
             send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server

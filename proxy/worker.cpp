@@ -19,6 +19,8 @@ Worker::Worker(Runtime& runtime, int index)
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_async_, on_stop);
     uv_async_init(&loop_, &accounts_async_, on_accounts);
+    uv_async_init(&loop_, &kill_async_, on_kill);
+    kill_async_.data = this;
     uv_timer_init(&loop_, &tick_);
     uv_check_init(&loop_, &check_);
     stop_async_.data = accounts_async_.data = tick_.data = check_.data = this;
@@ -45,6 +47,25 @@ void Worker::start() {
 void Worker::request_stop() { uv_async_send(&stop_async_); }
 void Worker::notify_accounts() { uv_async_send(&accounts_async_); }
 
+void Worker::kill_session(std::uint32_t id) {
+    {
+        std::lock_guard lock(kill_mu_);
+        kills_.push_back(id);
+    }
+    uv_async_send(&kill_async_);
+}
+
+void Worker::on_kill(uv_async_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    std::vector<std::uint32_t> ids;
+    {
+        std::lock_guard lock(self->kill_mu_);
+        ids.swap(self->kills_);
+    }
+    for (auto id : ids)
+        if (auto it = self->sessions_.find(id); it != self->sessions_.end()) it->second->end("killed (KILL CONNECTION)");
+}
+
 void Worker::join() {
     if (thread_.joinable()) thread_.join();
 }
@@ -69,6 +90,7 @@ void Worker::maybe_finish() {
     handles_closed_ = true;
     pool_.clear();
     for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
+                           reinterpret_cast<uv_handle_t*>(&kill_async_),
                            reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
         uv_close(h, nullptr);
 }
@@ -114,6 +136,7 @@ void Worker::on_connection(uv_stream_t* server) {
     auto session = std::make_unique<ClientSession>(*this, id);
     ClientSession* raw = session.get();
     sessions_.emplace(id, std::move(session));
+    runtime_.sessions.add(id, this);
     if (!raw->start(server)) raw->end("accept failed");
 }
 
@@ -121,6 +144,7 @@ void Worker::session_ended(ClientSession& s) {
     auto it = sessions_.find(s.id());
     if (it == sessions_.end()) return;
     runtime_.client_sessions.fetch_sub(1);
+    runtime_.sessions.remove(s.id());
     graveyard_.bury(std::move(it->second));
     sessions_.erase(it);
 }

@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <mutex>
 #include <thread>
+#include <vector>
 #include <unordered_map>
 
 #include "proxy/backend_pool.hpp"
@@ -39,6 +41,8 @@ public:
     void join();
     // From any thread: the account store has new accounts.
     void notify_accounts();
+    // From any thread: close this session (KILL CONNECTION from another client).
+    void kill_session(std::uint32_t id);
 
     int index() const { return index_; }
     uv_loop_t* loop() { return &loop_; }
@@ -54,6 +58,7 @@ public:
 private:
     static void on_stop(uv_async_t* h);
     static void on_accounts(uv_async_t* h);
+    static void on_kill(uv_async_t* h);
     static void on_tick(uv_timer_t* h);
     static void on_check(uv_check_t* h);
     void on_connection(uv_stream_t* server);
@@ -70,6 +75,9 @@ private:
     Listener listener_;
     uv_async_t stop_async_{};
     uv_async_t accounts_async_{};
+    uv_async_t kill_async_{};
+    std::mutex kill_mu_;
+    std::vector<std::uint32_t> kills_;
     uv_timer_t tick_{};
     uv_check_t check_{};
     std::unordered_map<std::uint32_t, std::unique_ptr<ClientSession>> sessions_;

@@ -281,3 +281,44 @@ TEST_CASE("bad clients are dropped or answered, and a parallel client never noti
     }
     CHECK(steady.scalar("SELECT 'unbothered'") == "unbothered");
 }
+
+TEST_CASE("KILL with the connection id the client saw in the greeting (what the CLI's Ctrl-C sends)") {
+    Conn victim;
+    connect_or_throw(victim, through_sluice());
+    unsigned long greeting_id = mysql_thread_id(victim.raw());
+    CHECK(greeting_id >= (1UL << 30));
+    std::string backend_id = victim.scalar("SELECT CONNECTION_ID()");
+    std::optional<SqlError> slept;
+    std::string slept_value;
+    std::thread t([&] {
+        std::vector<Row> rows;
+        slept = victim.exec("SELECT SLEEP(30)", &rows);
+        if (!rows.empty()) slept_value = rows[0][0].value_or("NULL");
+    });
+    Conn killer;
+    connect_or_throw(killer, through_sluice());
+    for (int k = 0; k < 200; ++k) {
+        if (killer.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + backend_id +
+                          " AND INFO LIKE 'SELECT SLEEP%'") == "1")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE_OK(killer.exec("KILL QUERY " + std::to_string(greeting_id)));
+    t.join();
+    // Interrupted: ER_QUERY_INTERRUPTED (1317), or SLEEP() returning 1, depending on where the kill lands.
+    CHECK_MESSAGE((slept ? slept->code == 1317 : slept_value == "1"), describe(slept));
+    CHECK(victim.scalar("SELECT 'still connected'") == "still connected");
+
+    REQUIRE_OK(killer.exec("KILL " + std::to_string(greeting_id)));
+    std::optional<SqlError> after;
+    for (int k = 0; k < 100 && !after; ++k) {
+        after = victim.exec("SELECT 1");
+        if (!after) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(after);
+    CHECK((after->code == 2013 || after->code == 2006));
+
+    auto unknown = killer.exec("KILL " + std::to_string((1UL << 30) + 999999));
+    REQUIRE(unknown);
+    CHECK(unknown->code == 1094);
+}

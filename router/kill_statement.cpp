@@ -1,0 +1,61 @@
+#include "router/kill_statement.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace sluice::router {
+
+namespace {
+
+class Words {
+public:
+    explicit Words(std::string_view s) : s_(s) {}
+    std::string_view next() {
+        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+        std::size_t start = pos_;
+        while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != ';') ++pos_;
+        return s_.substr(start, pos_ - start);
+    }
+    // Only spaces and semicolons remain.
+    bool at_end() {
+        while (pos_ < s_.size() && (std::isspace(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == ';')) ++pos_;
+        return pos_ == s_.size();
+    }
+
+private:
+    std::string_view s_;
+    std::size_t pos_ = 0;
+};
+
+bool is(std::string_view word, std::string_view keyword) {
+    if (word.size() != keyword.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(word[i])) != keyword[i]) return false;
+    return true;
+}
+
+}  // namespace
+
+std::optional<KillStatement> parse_kill(std::string_view sql) {
+    Words w(sql);
+    if (!is(w.next(), "KILL")) return std::nullopt;
+    KillStatement k;
+    std::string_view word = w.next();
+    if (is(word, "HARD") || is(word, "SOFT")) {
+        k.hard = is(word, "HARD");
+        word = w.next();
+    }
+    if (is(word, "QUERY")) {
+        k.query_only = true;
+        word = w.next();
+        if (is(word, "ID")) return std::nullopt;  // KILL QUERY ID names a query id, not a connection
+    } else if (is(word, "CONNECTION")) {
+        word = w.next();
+    }
+    auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), k.id);
+    if (ec != std::errc() || ptr != word.data() + word.size() || word.empty()) return std::nullopt;
+    if (!w.at_end()) return std::nullopt;
+    return k;
+}
+
+}  // namespace sluice::router
