@@ -86,6 +86,7 @@ private:
     void run_command(PendingCommand cmd);
     void forward(const PendingCommand& cmd);
     bool intercept_kill(const PendingCommand& cmd);  // true when it handled the command
+    void change_user(const PendingCommand& cmd);
     void on_response_complete();
     void on_backend_lost(const protocol::ErrPacket& err);
     void run_pending();
@@ -120,6 +121,7 @@ private:
     protocol::ConnectAttributes attributes_;
     std::uint8_t next_seq_ = 0;  // next sequence id towards the client during login
     bool refresh_asked_ = false;
+    bool logged_in_ = false;
     std::optional<BackendLogin> backend_login_;
 
     // command phase

@@ -42,9 +42,7 @@ void ClientSession::run_command(PendingCommand cmd) {
             send_err(protocol::unknown_command_error(), reply_seq);
             return;
         case protocol::ResponseKind::auth:  // COM_CHANGE_USER
-            send_err(protocol::ErrPacket::make(protocol::er::kNotSupportedYet,
-                                               "COM_CHANGE_USER through Sluice is not supported yet"),
-                     reply_seq);
+            change_user(cmd);
             return;
         default: break;
     }

@@ -207,7 +207,10 @@ void ClientSession::open_backend() {
 
 void ClientSession::on_login_done() {
     deadline_ = {};
-    framer_ = protocol::PacketFramer(worker_.runtime().config.limits.max_packet_size);
+    if (!logged_in_) {  // the login framer gives way to one sized for commands (not after COM_CHANGE_USER)
+        framer_ = protocol::PacketFramer(worker_.runtime().config.limits.max_packet_size);
+        logged_in_ = true;
+    }
     send_ok(next_seq_);
     move_to(State::idle);
     log(Component::proxy).debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,

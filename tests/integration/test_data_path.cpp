@@ -322,3 +322,15 @@ TEST_CASE("KILL with the connection id the client saw in the greeting (what the 
     REQUIRE(unknown);
     CHECK(unknown->code == 1094);
 }
+
+TEST_CASE("COM_CHANGE_USER: a fresh session for the new login, and a wrong password refused") {
+    Conn c;
+    connect_or_throw(c, through_sluice());
+    REQUIRE_OK(c.exec("SET @x = 1"));
+    REQUIRE(mysql_change_user(c.raw(), "app", "app", "t_path") == 0);
+    CHECK(c.scalar("SELECT DATABASE()") == "t_path");
+    CHECK(c.scalar("SELECT CURRENT_USER()") == "app@%");
+    CHECK(c.scalar("SELECT IFNULL(@x, 'reset')") == "reset");
+    CHECK(mysql_change_user(c.raw(), "app", "wrong", nullptr) != 0);
+    CHECK(mysql_errno(c.raw()) == 1045);
+}
