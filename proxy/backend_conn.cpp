@@ -25,17 +25,21 @@ protocol::ErrPacket lost(const std::string& name, std::string_view why) {
 }  // namespace
 
 BackendConn::BackendConn(uv_loop_t* loop, ChunkPool& chunks, std::size_t backend_index,
-                         const BackendAddress& backend, BackendLogin login, BackendListener* listener,
-                         std::chrono::milliseconds timeout)
+                         const BackendAddress& backend, BackendGate& gate, BackendLogin login,
+                         BackendListener* listener, std::chrono::milliseconds timeout)
     : index_(backend_index),
       backend_(backend),
+      gate_(gate),
       login_(std::move(login)),
       listener_(listener),
       conn_(new Connection(loop, chunks, this)),
       framer_(kLoginMaxPayload),
       deadline_(std::chrono::steady_clock::now() + timeout) {}
 
-BackendConn::~BackendConn() { conn_->close(); }
+BackendConn::~BackendConn() {
+    conn_->close();
+    gate_.release();
+}
 
 void BackendConn::start() {
     int rc = conn_->connect(reinterpret_cast<const sockaddr*>(&backend_.addr));
@@ -44,6 +48,7 @@ void BackendConn::start() {
 
 void BackendConn::check_deadline(std::chrono::steady_clock::time_point now) {
     if (state_ == State::ready || state_ == State::failed || now < deadline_) return;
+    gate_.connect_failed(now);  // connected or not, a server that does not log us in in time counts as down
     fail(protocol::ErrPacket::make(protocol::er::kConnectToMaster,
                                    fmt::format("Can't connect to backend '{}' ({}:{}): timed out", name(),
                                                backend_.spec.host, backend_.spec.port)));
@@ -51,12 +56,14 @@ void BackendConn::check_deadline(std::chrono::steady_clock::time_point now) {
 
 void BackendConn::on_connected(Connection&, int status) {
     if (status != 0) {
+        gate_.connect_failed(std::chrono::steady_clock::now());
         fail(protocol::ErrPacket::make(protocol::er::kConnectToMaster,
                                        fmt::format("Can't connect to backend '{}' ({}:{}): {}", name(),
                                                    backend_.spec.host, backend_.spec.port, uv_strerror(status))));
         return;
     }
     state_ = State::greeting;
+    gate_.connect_succeeded();
     conn_->start_reading();
 }
 

@@ -14,6 +14,7 @@
 #include "protocol/connect_attrs.hpp"
 #include "protocol/err_packet.hpp"
 #include "protocol/packet_framer.hpp"
+#include "proxy/backend_gate.hpp"
 #include "proxy/connection.hpp"
 #include "proxy/runtime.hpp"
 
@@ -47,9 +48,10 @@ class BackendConn final : public ConnectionHandler {
 public:
     enum class State : std::uint8_t { connecting, greeting, authenticating, ready, failed };
 
+    // `gate` holds the slot this connection uses; it is given back when the connection goes.
     BackendConn(uv_loop_t* loop, ChunkPool& chunks, std::size_t backend_index, const BackendAddress& backend,
-                BackendLogin login, BackendListener* listener, std::chrono::milliseconds timeout);
-    ~BackendConn() override;  // closes the socket
+                BackendGate& gate, BackendLogin login, BackendListener* listener, std::chrono::milliseconds timeout);
+    ~BackendConn() override;  // closes the socket, gives the slot back
     BackendConn(const BackendConn&) = delete;
     BackendConn& operator=(const BackendConn&) = delete;
 
@@ -79,6 +81,7 @@ private:
 
     std::size_t index_;
     const BackendAddress& backend_;
+    BackendGate& gate_;
     BackendLogin login_;
     BackendListener* listener_;
     Connection* conn_;

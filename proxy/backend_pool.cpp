@@ -32,6 +32,15 @@ std::unique_ptr<BackendConn> BackendPool::acquire(const PoolKey& key) {
     return nullptr;
 }
 
+bool BackendPool::evict_one(std::size_t backend) {
+    for (auto it = idle_.begin(); it != idle_.end(); ++it) {
+        if ((*it)->backend_index() != backend) continue;
+        idle_.erase(it);  // deleted here: no callback of it is running
+        return true;
+    }
+    return false;
+}
+
 void BackendPool::release(std::unique_ptr<BackendConn> b) {
     if (!b || b->state() != BackendConn::State::ready || idle_.size() + resetting_.size() >= max_idle_) return;
     b->set_listener(this);

@@ -37,6 +37,8 @@ public:
     std::unique_ptr<BackendConn> acquire(const PoolKey& key);
     // Takes a connection whose last response ended cleanly; resets it and offers it again when that succeeds.
     void release(std::unique_ptr<BackendConn> b);
+    // Closes one idle connection to this backend (to free a slot for another login); false when there is none.
+    bool evict_one(std::size_t backend);
     std::size_t idle() const { return idle_.size(); }
     std::size_t resetting() const { return resetting_.size(); }
     void clear();

@@ -80,6 +80,7 @@ private:
     bool verify(const Account& account);
     void connect_backend();  // from the pool, or a new connection
     void open_backend();     // a new connection
+    void on_backend_failed(const protocol::ErrPacket& err);  // no backend for the login or the command
     void on_login_done();
 
     void on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq);
@@ -129,7 +130,8 @@ private:
     std::optional<protocol::ResponseTracker> tracker_;
     protocol::PacketScanner scanner_;
     std::deque<PendingCommand> pending_;
-    std::optional<PendingCommand> awaiting_backend_;  // a command that waits for a (re)connected backend
+    std::optional<PendingCommand> awaiting_backend_;
+    std::optional<std::chrono::steady_clock::time_point> slot_wait_until_;  // waiting for max_backend_connections  // a command that waits for a (re)connected backend
     std::optional<std::string> init_db_;
     std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
     std::uint64_t statements_ = 0;

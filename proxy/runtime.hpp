@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "health/backend_spec.hpp"
+#include "proxy/backend_gate.hpp"
 #include "protocol/capabilities.hpp"
 #include "proxy/config.hpp"
 
@@ -72,7 +74,10 @@ struct ServerGreeting {
 class Runtime {
 public:
     Runtime(const Config& config, std::vector<BackendAddress> backends, AccountStore& accounts)
-        : config(config), backends(std::move(backends)), accounts(accounts) {}
+        : config(config), backends(std::move(backends)), accounts(accounts) {
+        for (std::size_t i = 0; i < this->backends.size(); ++i)
+            gates.push_back(std::make_unique<BackendGate>(config.limits.max_backend_connections));
+    }
 
     const Config& config;
     const std::vector<BackendAddress> backends;
@@ -80,6 +85,7 @@ public:
 
     std::atomic<std::uint32_t> next_session_id{kFirstSessionId};
     SessionRegistry sessions;
+    std::vector<std::unique_ptr<BackendGate>> gates;  // one per backend, same order
     std::atomic<std::uint32_t> client_sessions{0};
 
     ServerGreeting greeting() const {

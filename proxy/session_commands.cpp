@@ -175,6 +175,10 @@ void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& 
                               err.message);
     worker_.graveyard().bury(std::move(backend_));
     worker_.runtime().sessions.set_backend(id_, 0);
+    on_backend_failed(err);
+}
+
+void ClientSession::on_backend_failed(const protocol::ErrPacket& err) {
     switch (state_) {
         case State::connecting_backend:
             send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server

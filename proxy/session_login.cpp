@@ -199,10 +199,36 @@ void ClientSession::connect_backend() {
 void ClientSession::open_backend() {
     Runtime& rt = worker_.runtime();
     std::size_t index = rt.primary();
-    Counters::add(worker_.counters().backend_connects);
-    backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, rt.backends[index],
-                                             *backend_login_, this, rt.config.limits.connect_timeout);
-    backend_->start();
+    const BackendAddress& backend = rt.backends[index];
+    BackendGate& gate = *rt.gates[index];
+    auto now = std::chrono::steady_clock::now();
+    auto verdict = gate.try_open(now);
+    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index)) verdict = gate.try_open(now);
+    switch (verdict) {
+        case BackendGate::Verdict::open:
+            slot_wait_until_.reset();
+            Counters::add(worker_.counters().backend_connects);
+            backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, backend, gate,
+                                                     *backend_login_, this, rt.config.limits.connect_timeout);
+            backend_->start();
+            return;
+        case BackendGate::Verdict::full:
+            // Wait for a slot (the clock retries) up to connect_timeout.
+            if (!slot_wait_until_) slot_wait_until_ = now + rt.config.limits.connect_timeout;
+            if (now < *slot_wait_until_) return;
+            slot_wait_until_.reset();
+            on_backend_failed(protocol::ErrPacket::make(
+                protocol::er::kConCountError,
+                fmt::format("Too many connections to backend '{}' (max_backend_connections {})", backend.spec.name,
+                            rt.config.limits.max_backend_connections)));
+            return;
+        case BackendGate::Verdict::backing_off:
+            on_backend_failed(protocol::ErrPacket::make(
+                protocol::er::kConnectToMaster,
+                fmt::format("Can't connect to backend '{}' ({}:{}): it failed recently; next try in {} ms",
+                            backend.spec.name, backend.spec.host, backend.spec.port, gate.retry_in(now).count())));
+            return;
+    }
 }
 
 void ClientSession::on_login_done() {
