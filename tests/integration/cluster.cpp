@@ -103,18 +103,20 @@ void Cluster::kill_node(int node, int sig) const {
     if (p <= 0) throw std::runtime_error("node " + std::to_string(node) + " is not running");
     kill(p, sig);
     if (sig != SIGKILL && sig != SIGTERM) return;
-    for (int i = 0; i < 600 && pid(node) == p; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 600 && pid(node) == p; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (pid(node) == p) throw std::runtime_error("node " + std::to_string(node) + " did not exit");
 }
 
 void Cluster::start_node(int node, const std::string& extra_args) const {
     std::string args = extra_args_ + " " + extra_args;
     setenv("CLUSTER_EXTRA_ARGS", args.c_str(), 1);
-    RunResult r = run({source_dir() + "/scripts/cluster", "start", dir_ + "/db", std::to_string(node + 1), "--owner",
-                       std::to_string(getpid())});
+    RunResult r = run({source_dir() + "/scripts/cluster", "start", dir_ + "/db", std::to_string(node + 1),
+                       "--owner", std::to_string(getpid())});
     unsetenv("CLUSTER_EXTRA_ARGS");
     if (r.exit_code != 0)
-        throw std::runtime_error("scripts/cluster start failed (" + std::to_string(r.exit_code) + "):\n" + r.output);
+        throw std::runtime_error("scripts/cluster start failed (" + std::to_string(r.exit_code) + "):\n" +
+                                 r.output);
 }
 
 Cluster& shared_cluster() {

@@ -46,10 +46,10 @@ class Cluster {
     void sync_replicas() const;
 
     // For tests that break servers. pid(): node's mariadbd PID from its pid file (checked against /proc), -1
-    // when it is not running. kill_node(): sends `sig`; for SIGKILL and SIGTERM waits until the process is gone.
-    // start_node(): starts a stopped node again with the options `up` gave it (node 0 writable, the others
-    // read_only; a server keeps its replication settings across restarts) plus `extra_args`, and waits until it
-    // answers; the watchdog covers it too.
+    // when it is not running. kill_node(): sends `sig`; for SIGKILL and SIGTERM waits until the process is
+    // gone. start_node(): starts a stopped node again with the options `up` gave it (node 0 writable, the
+    // others read_only; a server keeps its replication settings across restarts) plus `extra_args`, and waits
+    // until it answers; the watchdog covers it too.
     pid_t pid(int node) const;
     void kill_node(int node, int sig = SIGKILL) const;
     void start_node(int node, const std::string& extra_args = "") const;
