@@ -25,11 +25,18 @@ Event Event::of(EventKind k) {
 
 std::string describe(const Event& e) {
     std::string out = fmt::format("{} #{}", to_string(e.kind), e.id);
-    if (!e.old_primary.empty() || !e.new_primary.empty())
+    const bool change_of_primary = e.kind == EventKind::failover || e.kind == EventKind::switchover;
+    if (change_of_primary)
         out += fmt::format(" {} -> {}", e.old_primary.empty() ? "?" : e.old_primary,
                            e.new_primary.empty() ? "?" : e.new_primary);
-    if (!e.backend.empty()) out += " " + e.backend;
-    out += fmt::format(" {} in {} ms", e.ok ? "ok" : "FAILED", e.duration.count());
+    else if (e.kind == EventKind::failover_refused)
+        out += " from " + (e.old_primary.empty() ? "?" : e.old_primary);
+    else
+        out += " " + e.backend + (e.new_primary.empty() ? "" : " (primary " + e.new_primary + ")");
+    // Findings (diverged, refused) have no outcome of their own; actions do.
+    if (e.kind != EventKind::diverged && e.kind != EventKind::failover_refused)
+        out += fmt::format(" {} in {} ms", e.ok ? "ok" : "FAILED", e.duration.count());
+    if (e.writes_paused.count() > 0) out += fmt::format(", writes paused {} ms", e.writes_paused.count());
     if (!e.reason.empty()) out += ": " + e.reason;
     for (const EventStep& s : e.steps)
         out += fmt::format("\n  {} {} {} ({} ms){}", s.ok ? "ok  " : "FAIL", s.backend, s.action,

@@ -78,9 +78,19 @@ std::vector<Event> Monitor::events() const {
 }
 
 std::uint64_t Monitor::record(Event e) {
-    logger()->log(e.ok || e.kind == EventKind::rejoin ? spdlog::level::info : spdlog::level::warn, "{}",
-                  describe(e));
-    return events_.add(std::move(e));
+    const auto level = e.ok || e.kind == EventKind::rejoin ? spdlog::level::info : spdlog::level::warn;
+    e.id = events_.add(e);
+    logger()->log(level, "{}", describe(e));
+    return e.id;
+}
+
+std::uint64_t Monitor::record_after_checks(Event e, std::size_t new_primary) {
+    observe(pool_->check_all(settings_.interval));
+    Topology t = derive_now();
+    if (const auto& s = t.backends[new_primary].status) e.new_position = s->gtid_current_pos.to_string();
+    const std::uint64_t id = record(std::move(e));
+    publish(std::move(t));
+    return id;
 }
 
 OperationResult Monitor::submit(std::function<OperationResult()> run) {

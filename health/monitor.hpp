@@ -124,6 +124,9 @@ class Monitor {
     ReplicationSource source_of(std::size_t primary) const;
 
     std::uint64_t record(Event e);
+    // Checks everything again, records `e` (with the new primary's position) and only then publishes, so that
+    // whoever sees the new topology also finds the event.
+    std::uint64_t record_after_checks(Event e, std::size_t new_primary);
 
     const std::vector<BackendSpec> specs_;
     const MonitorSettings settings_;

@@ -148,13 +148,11 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     failover_in_progress_ = false;
     publish(derive_now());
     repoint(others, np, a, *t);
-    refresh();
-    if (const auto& s = current()->backends[np].status) e.new_position = s->gtid_current_pos.to_string();
     e.ok = true;
     e.duration = since(start);
     std::string msg =
         fmt::format("failover {} -> {} done in {} ms", e.old_primary, e.new_primary, e.duration.count());
-    return {true, msg, record(std::move(e))};
+    return {true, msg, record_after_checks(std::move(e), np)};
 }
 
 OperationResult Monitor::abandon_failover(const Plan& plan, Event e, const Refusal& why, Actions& a) {

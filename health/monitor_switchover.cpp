@@ -66,14 +66,11 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     if (!a.run(old_spec, "rejoin as replica of " + new_spec.name,
                rejoin_sql(*old_status, source_of(plan.new_primary))))
         former_primaries_.insert(old_spec.name);  // fenced (read-only); the rejoin is retried by the monitor
-    refresh();
-    if (const auto& s = current()->backends[plan.new_primary].status)
-        e.new_position = s->gtid_current_pos.to_string();
     e.ok = true;
     e.duration = since(start);
     std::string msg = fmt::format("switchover {} -> {} done in {} ms, writes paused {} ms", e.old_primary,
                                   e.new_primary, e.duration.count(), e.writes_paused.count());
-    return {true, msg, record(std::move(e))};
+    return {true, msg, record_after_checks(std::move(e), plan.new_primary)};
 }
 
 // Back to the old primary: it takes writes again; a half-promoted target follows it again.

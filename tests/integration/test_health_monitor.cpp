@@ -108,3 +108,92 @@ TEST_CASE("a replica killed and restarted comes back as a replica by itself") {
     CHECK(m.events().empty());  // nothing to do: it replicates again on its own
     m.stop();
 }
+
+TEST_CASE("no false failover: a primary frozen for less than failcount x interval") {
+    HealthLog log;
+    Cluster c(3);
+    MonitorSettings s = fast_settings();
+    s.failcount = 5;                   // 500 ms
+    s.verify_primary_failure = false;  // only failcount stands between a hiccup and a failover here
+    Monitor m(backends_of(c), s);
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    int worst = 0;
+    for (int round = 0; round < 3; ++round) {
+        c.kill_node(0, SIGSTOP);
+        const auto frozen = Clock::now();
+        while (Clock::now() - frozen < 200ms) {
+            worst = std::max(worst, m.snapshot()->backends[0].failures);
+            std::this_thread::sleep_for(5ms);
+        }
+        c.kill_node(0, SIGCONT);
+        auto t = m.wait_for([](const Topology& x) { return x.backends[0].failures == 0; }, 10s);
+        CHECK(t->backends[0].failures == 0);
+    }
+    MESSAGE("frozen 3 x 200 ms: at most " << worst << " failed checks in a row (failcount " << s.failcount
+                                          << ")");
+    CHECK(worst < s.failcount);
+    std::this_thread::sleep_for(300ms);
+    CHECK(primary_of(*m.snapshot()) == "db1");
+    CHECK(m.events().empty());
+    m.stop();
+}
+
+TEST_CASE("no false failover: the monitor locked out of the primary while the replicas still replicate") {
+    HealthLog log;
+    Cluster c(3);
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+
+    Conn root;
+    connect_or_throw(root, c.root(0));
+    REQUIRE_FALSE(root.exec("SET SESSION sql_log_bin = 0; ALTER USER monitor ACCOUNT LOCK"));
+    std::vector<Row> ids;
+    REQUIRE_FALSE(root.exec("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'monitor'", &ids));
+    for (const Row& id : ids)
+        (void)root.exec("KILL CONNECTION " + *id[0]);  // a locked account keeps old sessions
+
+    auto t = m.wait_for([](const Topology& x) { return x.backends[0].failures >= 6; }, 10s);
+    REQUIRE(t->backends[0].failures >= 6);
+    MESSAGE("primary check error: " << t->backends[0].error_code << " " << t->backends[0].error);
+    CHECK(t->backends[0].error_code == 4151);  // ER_ACCOUNT_HAS_BEEN_LOCKED
+    CHECK(t->backends[0].role == Role::down);  // as far as the monitor can tell...
+    CHECK(t->backends[1].role == Role::replica);
+    CHECK(m.events().empty());  // ...but the replicas still stream from it: no failover
+    CHECK(log.contains("backend=db1: the primary does not answer the monitor"));
+    CHECK(log.contains(
+        "but db2 still replicates from it (IO thread Yes): not failing over (verify_primary_failure)"));
+
+    REQUIRE_FALSE(root.exec("SET SESSION sql_log_bin = 0; ALTER USER monitor ACCOUNT UNLOCK"));
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    CHECK(m.events().empty());
+    m.stop();
+}
+
+TEST_CASE("a primary frozen longer than failcount x interval: the replicas decide") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    MonitorSettings s = fast_settings();
+    s.auto_failover = false;  // only the verdict is under test
+    Monitor m(backends_of(c), s);
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    const auto frozen = Clock::now();
+    c.kill_node(0, SIGSTOP);
+    // The monitor gives up on it after failcount checks; the replicas only after slave_net_timeout.
+    auto t = m.wait_for([](const Topology& x) { return x.backends[0].failures >= 3; }, 10s);
+    REQUIRE(t->backends[0].failures >= 3);
+    const double monitor_s = seconds(Clock::now() - frozen);
+    CHECK(eventually([&] { return log.contains("the primary does not answer the monitor"); }, 5s));
+    CHECK(eventually([&] { return log.contains("backend=db1: the primary is down"); }, 20s));
+    const double replicas_s = seconds(Clock::now() - frozen);
+    MESSAGE("frozen primary: the monitor gave up after "
+            << monitor_s * 1000 << " ms, the replicas confirmed after " << replicas_s * 1000
+            << " ms (slave_net_timeout 2 s)");
+    auto refused = events_of(m, EventKind::failover_refused);
+    REQUIRE(refused.size() == 1);  // auto_failover off: said once, not on every check
+    CHECK(refused[0].reason.find("auto_failover is off") != std::string::npos);
+    c.kill_node(0, SIGCONT);
+    m.stop();
+}
