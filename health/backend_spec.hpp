@@ -32,6 +32,15 @@ struct MonitorSettings {
     std::chrono::seconds failover_cooldown{60};
     std::string replication_user;  // used in CHANGE MASTER TO when re-pointing replicas
     std::string replication_password;
+    bool auto_rejoin = true;  // fence a returning former primary and make it (or any stray server) a replica
+                              // again when its history is contained in the primary's; never a diverged one
+    std::chrono::milliseconds failover_timeout{
+        10000};  // failover: time candidates get to apply their relay log
+    std::chrono::milliseconds switchover_timeout{30000};  // switchover: time the target gets to catch up with
+                                                          // the old primary before the switchover is undone
+    std::chrono::milliseconds failover_hold_timeout{10000};  // the proxy holds writes this long while the
+                                                             // primary is being replaced (writes_paused or
+                                                             // failover_in_progress), then fails them
 
     bool operator==(const MonitorSettings&) const = default;
 };

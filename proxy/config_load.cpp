@@ -85,6 +85,10 @@ health::MonitorSettings read_monitor(MapReader& r) {
         r.duration("failover_cooldown", m.failover_cooldown, milliseconds{0}));
     m.replication_user = r.string("replication_user", "");
     m.replication_password = r.string("replication_password", "");
+    m.auto_rejoin = r.boolean("auto_rejoin", m.auto_rejoin);
+    m.failover_timeout = r.duration("failover_timeout", m.failover_timeout, milliseconds{100});
+    m.switchover_timeout = r.duration("switchover_timeout", m.switchover_timeout, milliseconds{100});
+    m.failover_hold_timeout = r.duration("failover_hold_timeout", m.failover_hold_timeout, milliseconds{0});
     if (m.auto_failover && m.replication_user.empty())
         r.fail_here("replication_user",
                     "is required when auto_failover is on (replicas are re-pointed with it)");

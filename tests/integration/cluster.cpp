@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 namespace sluice::test {
 
@@ -27,7 +29,8 @@ void remove_tree(const std::string& dir) {
     std::filesystem::remove_all(dir, ec);
 }
 
-Cluster::Cluster(int nodes, const std::string& extra_server_args) : dir_(make_temp_dir()) {
+Cluster::Cluster(int nodes, const std::string& extra_server_args)
+    : dir_(make_temp_dir()), extra_args_(extra_server_args) {
     std::vector<std::string> argv{source_dir() + "/scripts/cluster", "up", dir_ + "/db"};
     for (int i = 0; i < nodes; ++i) {
         int p = free_port();
@@ -78,6 +81,42 @@ void Cluster::sync_replicas() const {
         if (replica.scalar("SELECT MASTER_GTID_WAIT('" + pos + "', 30)") != "0")
             throw std::runtime_error("replica " + std::to_string(i) + " did not reach " + pos);
     }
+}
+
+pid_t Cluster::pid(int node) const {
+    std::string node_dir = dir_ + "/db/node" + std::to_string(node + 1);
+    std::string text = read_file(node_dir + "/mariadbd.pid");
+    if (text.empty()) return -1;
+    pid_t p = static_cast<pid_t>(std::atoi(text.c_str()));
+    std::string cmdline = read_file("/proc/" + std::to_string(p) + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (p <= 0 || cmdline.find("--datadir=" + node_dir + "/data") == std::string::npos) return -1;
+    // A zombie (nobody reaped it yet) is as good as gone.
+    std::string stat = read_file("/proc/" + std::to_string(p) + "/stat");
+    auto paren = stat.rfind(')');
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') return -1;
+    return p;
+}
+
+void Cluster::kill_node(int node, int sig) const {
+    pid_t p = pid(node);
+    if (p <= 0) throw std::runtime_error("node " + std::to_string(node) + " is not running");
+    kill(p, sig);
+    if (sig != SIGKILL && sig != SIGTERM) return;
+    for (int i = 0; i < 600 && pid(node) == p; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (pid(node) == p) throw std::runtime_error("node " + std::to_string(node) + " did not exit");
+}
+
+void Cluster::start_node(int node, const std::string& extra_args) const {
+    std::string args = extra_args_ + " " + extra_args;
+    setenv("CLUSTER_EXTRA_ARGS", args.c_str(), 1);
+    RunResult r = run({source_dir() + "/scripts/cluster", "start", dir_ + "/db", std::to_string(node + 1),
+                       "--owner", std::to_string(getpid())});
+    unsetenv("CLUSTER_EXTRA_ARGS");
+    if (r.exit_code != 0)
+        throw std::runtime_error("scripts/cluster start failed (" + std::to_string(r.exit_code) + "):\n" +
+                                 r.output);
 }
 
 Cluster& shared_cluster() {

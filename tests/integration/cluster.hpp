@@ -8,6 +8,8 @@
 //
 // Sluice: the binary started with a generated config in front of a cluster, stopped with SIGTERM.
 
+#include <signal.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,9 +45,19 @@ class Cluster {
     // Waits until every replica has applied everything the primary has binlogged.
     void sync_replicas() const;
 
+    // For tests that break servers. pid(): node's mariadbd PID from its pid file (checked against /proc), -1
+    // when it is not running. kill_node(): sends `sig`; for SIGKILL and SIGTERM waits until the process is
+    // gone. start_node(): starts a stopped node again with the options `up` gave it (node 0 writable, the
+    // others read_only; a server keeps its replication settings across restarts) plus `extra_args`, and waits
+    // until it answers; the watchdog covers it too.
+    pid_t pid(int node) const;
+    void kill_node(int node, int sig = SIGKILL) const;
+    void start_node(int node, const std::string& extra_args = "") const;
+
   private:
     std::string dir_;
     std::vector<int> ports_;
+    std::string extra_args_;
 };
 
 Cluster& shared_cluster();

@@ -1,0 +1,33 @@
+#pragma once
+// The SQL of failover, switchover and rejoin, as statement lists (see MARIADB-NOTES for why each is the way
+// it is). Pure: unit-tested for the exact text.
+
+#include <string>
+#include <vector>
+
+#include "health/backend_spec.hpp"
+#include "health/server_status.hpp"
+
+namespace sluice::health {
+
+struct ReplicationSource {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string user;
+    std::string password;
+};
+
+// STOP SLAVE IO_THREAD on one connection: the candidate keeps applying what it has already received.
+std::vector<std::string> stop_io_sql(const std::string& connection);
+// START SLAVE on one connection (undoing stop_io_sql when a failover is abandoned).
+std::vector<std::string> start_slave_sql(const std::string& connection);
+// The candidate becomes the primary: its replication from the old one is removed, writes allowed.
+std::vector<std::string> promote_sql(const std::string& connection);
+// A replica follows `source`: from its own gtid_slave_pos, retrying every second (not the default 60 s).
+std::vector<std::string> change_master_sql(const std::string& connection, const ReplicationSource& source);
+// A server that is not replicating from the primary (a former primary) becomes its replica: read-only first,
+// every old replication connection removed, and its gtid_slave_pos set to its own binlog position (when it
+// has a binlog), so that it asks the new primary only for what it lacks instead of the whole history.
+std::vector<std::string> rejoin_sql(const ServerStatus& status, const ReplicationSource& source);
+
+}  // namespace sluice::health
