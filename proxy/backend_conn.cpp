@@ -49,7 +49,7 @@ void BackendConn::start() {
 void BackendConn::check_deadline(std::chrono::steady_clock::time_point now) {
     if (state_ == State::ready || state_ == State::failed || now < deadline_) return;
     gate_.connect_failed(now);  // connected or not, a server that does not log us in in time counts as down
-    fail(protocol::ErrPacket::make(protocol::er::kConnectToMaster,
+    fail(protocol::ErrPacket::make(protocol::er::kBackendUnavailable,
                                    fmt::format("Can't connect to backend '{}' ({}:{}): timed out", name(),
                                                backend_.spec.host, backend_.spec.port)));
 }
@@ -57,7 +57,7 @@ void BackendConn::check_deadline(std::chrono::steady_clock::time_point now) {
 void BackendConn::on_connected(Connection&, int status) {
     if (status != 0) {
         gate_.connect_failed(std::chrono::steady_clock::now());
-        fail(protocol::ErrPacket::make(protocol::er::kConnectToMaster,
+        fail(protocol::ErrPacket::make(protocol::er::kBackendUnavailable,
                                        fmt::format("Can't connect to backend '{}' ({}:{}): {}", name(),
                                                    backend_.spec.host, backend_.spec.port, uv_strerror(status))));
         return;

@@ -22,6 +22,11 @@
 namespace sluice::proxy {
 
 class AccountStore;
+}  // namespace sluice::proxy
+namespace sluice::health {
+class Monitor;
+}
+namespace sluice::proxy {
 class Worker;
 
 // Sluice's own connection ids, the ones clients see in the greeting, start here: far above any backend thread
@@ -86,6 +91,7 @@ public:
     std::atomic<std::uint32_t> next_session_id{kFirstSessionId};
     SessionRegistry sessions;
     std::vector<std::unique_ptr<BackendGate>> gates;  // one per backend, same order
+    health::Monitor* monitor = nullptr;               // set before the workers start
     std::atomic<std::uint32_t> client_sessions{0};
 
     ServerGreeting greeting() const {
@@ -96,8 +102,6 @@ public:
         std::lock_guard lock(mu_);
         greeting_ = std::move(g);
     }
-    // Until the health monitor publishes topology, the primary is the first backend in the config.
-    std::size_t primary() const { return 0; }
 
 private:
     mutable std::mutex mu_;

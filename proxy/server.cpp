@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "protocol/error_codes.hpp"
+#include "health/monitor.hpp"
 #include "proxy/account_store.hpp"
 #include "proxy/log.hpp"
 #include "proxy/refusal.hpp"
@@ -32,6 +33,8 @@ std::optional<std::string> Server::start_workers() {
     accounts_ = std::make_unique<AccountStore>(config_.users, config_.backends, config_.monitor);
     accounts_->start();
     runtime_ = std::make_unique<Runtime>(config_, std::move(backends), *accounts_);
+    monitor_ = std::make_unique<health::Monitor>(config_.backends, config_.monitor);
+    runtime_->monitor = monitor_.get();
     if (auto g = probe_greeting(runtime_->backends, static_cast<int>(config_.monitor.connect_timeout.count())))
         runtime_->learn_greeting(*g);
     int n = config_.limits.workers > 0 ? config_.limits.workers
@@ -44,8 +47,12 @@ std::optional<std::string> Server::start_workers() {
     for (auto& w : workers_) {
         Worker* raw = w.get();
         accounts_->add_listener([raw] { raw->notify_accounts(); });
-        raw->start();
     }
+    monitor_->on_change([this](const std::shared_ptr<const health::Topology>&) {
+        for (auto& w : workers_) w->notify_topology();
+    });
+    monitor_->start();
+    for (auto& w : workers_) w->start();
     log(Component::proxy).info("client listener on {}:{} ({} workers)", config_.listen.address, config_.listen.port, n);
     return std::nullopt;
 }
@@ -72,6 +79,7 @@ int Server::run() {
     }
     uv_run(&loop_, UV_RUN_DEFAULT);
     for (auto& w : workers_) w->join();
+    if (monitor_) monitor_->stop();
     if (exit_code == 0) {
         CountersSnapshot total;
         for (auto& w : workers_) total.add(w->counters());

@@ -16,6 +16,11 @@ namespace sluice::proxy {
 
 class AccountStore;
 class Worker;
+}  // namespace sluice::proxy
+namespace sluice::health {
+class Monitor;
+}
+namespace sluice::proxy {
 
 class Server {
   public:
@@ -38,6 +43,7 @@ class Server {
     uv_loop_t loop_{};
     Listener admin_listener_;
     std::unique_ptr<AccountStore> accounts_;
+    std::unique_ptr<health::Monitor> monitor_;
     std::unique_ptr<Runtime> runtime_;
     std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};

@@ -170,7 +170,7 @@ void ClientSession::on_backend_ready(BackendConn& b) {
 
 void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& err) {
     // A lost or unreachable backend is the operator's business; a refused login (1049, 1045) the client's.
-    bool connection_failed = err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kConnectToMaster.code;
+    bool connection_failed = err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kBackendUnavailable.code;
     log(Component::proxy).log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
                               err.message);
     worker_.graveyard().bury(std::move(backend_));

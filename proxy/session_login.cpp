@@ -182,8 +182,7 @@ void ClientSession::on_accounts_refreshed() {
 }
 
 void ClientSession::connect_backend() {
-    Runtime& rt = worker_.runtime();
-    std::size_t index = rt.primary();
+    std::size_t index = worker_.primary_index();
     PoolKey key{index, backend_login_->user, backend_login_->database, backend_login_->capabilities,
                 backend_login_->charset};
     backend_ = worker_.pool().acquire(key);
@@ -198,7 +197,7 @@ void ClientSession::connect_backend() {
 
 void ClientSession::open_backend() {
     Runtime& rt = worker_.runtime();
-    std::size_t index = rt.primary();
+    std::size_t index = worker_.primary_index();
     const BackendAddress& backend = rt.backends[index];
     BackendGate& gate = *rt.gates[index];
     auto now = std::chrono::steady_clock::now();
@@ -224,7 +223,7 @@ void ClientSession::open_backend() {
             return;
         case BackendGate::Verdict::backing_off:
             on_backend_failed(protocol::ErrPacket::make(
-                protocol::er::kConnectToMaster,
+                protocol::er::kBackendUnavailable,
                 fmt::format("Can't connect to backend '{}' ({}:{}): it failed recently; next try in {} ms",
                             backend.spec.name, backend.spec.host, backend.spec.port, gate.retry_in(now).count())));
             return;

@@ -1,5 +1,7 @@
 #include "proxy/worker.hpp"
 
+#include "health/monitor.hpp"
+
 #include "protocol/error_codes.hpp"
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
@@ -20,6 +22,8 @@ Worker::Worker(Runtime& runtime, int index)
     uv_async_init(&loop_, &stop_async_, on_stop);
     uv_async_init(&loop_, &accounts_async_, on_accounts);
     uv_async_init(&loop_, &kill_async_, on_kill);
+    uv_async_init(&loop_, &topology_async_, on_topology);
+    topology_async_.data = this;
     kill_async_.data = this;
     uv_timer_init(&loop_, &tick_);
     uv_check_init(&loop_, &check_);
@@ -34,6 +38,7 @@ Worker::~Worker() {
 std::optional<std::string> Worker::listen() { return listener_.start(runtime_.config.listen, 1024, true); }
 
 void Worker::start() {
+    if (runtime_.monitor) topology_ = runtime_.monitor->snapshot();
     uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
     uv_check_start(&check_, on_check);
     thread_ = std::thread([this] {
@@ -66,6 +71,18 @@ void Worker::on_kill(uv_async_t* h) {
         if (auto it = self->sessions_.find(id); it != self->sessions_.end()) it->second->end("killed (KILL CONNECTION)");
 }
 
+void Worker::notify_topology() { uv_async_send(&topology_async_); }
+
+void Worker::on_topology(uv_async_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    if (self->runtime_.monitor) self->topology_ = self->runtime_.monitor->snapshot();
+}
+
+std::size_t Worker::primary_index() const {
+    if (topology_ && topology_->primary && *topology_->primary < runtime_.backends.size()) return *topology_->primary;
+    return 0;
+}
+
 void Worker::join() {
     if (thread_.joinable()) thread_.join();
 }
@@ -90,7 +107,7 @@ void Worker::maybe_finish() {
     handles_closed_ = true;
     pool_.clear();
     for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
-                           reinterpret_cast<uv_handle_t*>(&kill_async_),
+                           reinterpret_cast<uv_handle_t*>(&kill_async_), reinterpret_cast<uv_handle_t*>(&topology_async_),
                            reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
         uv_close(h, nullptr);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 #include <unordered_map>
 
+#include "health/topology.hpp"
 #include "proxy/backend_pool.hpp"
 #include "proxy/chunk.hpp"
 #include "proxy/graveyard.hpp"
@@ -41,6 +42,10 @@ public:
     void join();
     // From any thread: the account store has new accounts.
     void notify_accounts();
+    // From any thread: the monitor published a topology of a new shape.
+    void notify_topology();
+    // The backend that takes writes, by the latest topology (the first backend before the monitor knows).
+    std::size_t primary_index() const;
     // From any thread: close this session (KILL CONNECTION from another client).
     void kill_session(std::uint32_t id);
 
@@ -59,6 +64,7 @@ private:
     static void on_stop(uv_async_t* h);
     static void on_accounts(uv_async_t* h);
     static void on_kill(uv_async_t* h);
+    static void on_topology(uv_async_t* h);
     static void on_tick(uv_timer_t* h);
     static void on_check(uv_check_t* h);
     void on_connection(uv_stream_t* server);
@@ -76,6 +82,8 @@ private:
     uv_async_t stop_async_{};
     uv_async_t accounts_async_{};
     uv_async_t kill_async_{};
+    uv_async_t topology_async_{};
+    std::shared_ptr<const health::Topology> topology_;  // this loop's copy: no lock on the data path
     std::mutex kill_mu_;
     std::vector<std::uint32_t> kills_;
     uv_timer_t tick_{};

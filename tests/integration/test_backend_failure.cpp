@@ -1,0 +1,69 @@
+// What clients of Sluice see when backends die: a clear error fast, and service again as soon as there is a
+// server to serve them.
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "tests/integration/cluster.hpp"
+
+using namespace sluice::test;
+using Clock = std::chrono::steady_clock;
+
+TEST_CASE("backend SIGKILLed mid-query: ERR within 1 s, and the same session goes on once it is back") {
+    Cluster c(1);
+    Sluice s(c, "monitor:\n  user: monitor\n  password: monitor\n  auto_failover: false\n");
+    Conn client;
+    connect_or_throw(client, {.port = s.client_port(), .user = "app", .password = "app"});
+    CHECK(client.scalar("SELECT 1") == "1");
+    std::optional<SqlError> err;
+    Clock::time_point killed{}, answered{};
+    std::thread t([&] {
+        err = client.exec("SELECT SLEEP(20)");
+        answered = Clock::now();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    killed = Clock::now();
+    c.kill_node(0, SIGKILL);
+    t.join();
+    REQUIRE(err);
+    INFO(describe(err));
+    CHECK(err->code == 1158);
+    CHECK(err->sql_state == "08S01");
+    CHECK(err->message.find("Lost connection to backend 'db1'") != std::string::npos);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(answered - killed).count();
+    MESSAGE("client told after " << ms << " ms");
+    CHECK(ms < 1000);
+
+    c.start_node(0);
+    CHECK(client.scalar("SELECT 'back'") == "back");
+}
+
+TEST_CASE("no backend to be had: logins fail at once with a clear error, and retries back off") {
+    std::string dir = make_temp_dir();
+    int port = free_port();
+    write_file(dir + "/s.yaml",
+               "listen: {address: 127.0.0.1, port: " + std::to_string(port) + "}\n"
+               "admin: {address: 127.0.0.1, port: " + std::to_string(free_port()) + ", password: x}\n"
+               "backends:\n  - {name: gone, host: 127.0.0.1, port: " + std::to_string(free_port()) + "}\n"
+               "monitor: {user: monitor, password: monitor, auto_failover: false}\n"
+               "users: {fetch_from_backends: false, list: [{name: app, password: app}]}\n");
+    {
+        Process p({sluice_binary(), "-c", dir + "/s.yaml"}, dir + "/log");
+        REQUIRE(wait_port(port, std::chrono::seconds(10)));
+        Conn first;
+        auto e = first.connect({.port = port, .user = "app", .password = "app"});
+        REQUIRE(e);
+        CHECK(e->code == 1429);
+        CHECK(e->message.find("Can't connect to backend 'gone'") != std::string::npos);
+        Conn second;
+        e = second.connect({.port = port, .user = "app", .password = "app"});
+        REQUIRE(e);
+        CHECK(e->code == 1429);
+        CHECK(e->message.find("it failed recently") != std::string::npos);
+        CHECK(p.stop(SIGTERM) == 0);
+    }
+    remove_tree(dir);
+}
