@@ -105,6 +105,9 @@ void Server::shutdown(const char* why) {
     admin_listener_.close();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    // Closing the handles gave SIGTERM its default action back: a second one (service managers send it again)
+    // must not cut the graceful stop short. A second SIGINT (Ctrl-C twice) still quits at once.
+    std::signal(SIGTERM, SIG_IGN);
 }
 
 void Server::on_admin(uv_stream_t* server) {
