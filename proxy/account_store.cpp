@@ -251,14 +251,23 @@ void AccountStore::run() {
 }
 
 void AccountStore::refresh_or_skip() {
-    bool due = false;
     if (users_.fetch_from_backends) {
-        std::lock_guard lk(mu_);
-        auto now = std::chrono::steady_clock::now();
-        due = !last_read_ || now - *last_read_ >= users_.refresh_min_interval;
-        if (!due) ++stats_.skipped;
+        // Rate limit: a request inside refresh_min_interval of the last read waits for the interval to end
+        // (requests arriving meanwhile are served by the same read), rather than being dropped: the login
+        // that asked must see an account created a moment ago.
+        std::unique_lock lk(mu_);
+        if (last_read_) {
+            auto due = *last_read_ + users_.refresh_min_interval;
+            if (std::chrono::steady_clock::now() < due) {
+                ++stats_.skipped;
+                wake_.wait_until(lk, due, [this] { return stopping_; });
+                if (stopping_) return;
+            }
+        }
+        requested_ = false;
+        lk.unlock();
+        read_backends();
     }
-    if (due) read_backends();
     notify_listeners();
 }
 

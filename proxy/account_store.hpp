@@ -30,7 +30,7 @@ class AccountStore {  // thread-safe; owns a refresh thread
     struct Stats {
         std::uint64_t reads = 0;         // reads of the backends attempted, the first one included
         std::uint64_t failed_reads = 0;  // of those, reads where no backend answered
-        std::uint64_t skipped = 0;       // refresh requests answered at once because of the rate limit
+        std::uint64_t skipped = 0;       // refresh requests that had to wait for the rate limit
         std::string source;              // the backend the current accounts come from ("" = none yet)
     };
 
@@ -48,8 +48,9 @@ class AccountStore {  // thread-safe; owns a refresh thread
     std::shared_ptr<const AccountTable> current() const;
 
     // Asks for a re-read (a login named a user that is not there) and returns at once. Rate-limited by
-    // users.refresh_min_interval, counted from the start of the previous read. When the read finishes (or is
-    // skipped by the rate limit), every listener is called on the refresh thread: keep them cheap.
+    // users.refresh_min_interval, counted from the start of the previous read: a request inside it waits for
+    // the interval to end (and shares that read with the requests that came meanwhile). When the read
+    // finishes, every listener is called on the refresh thread: keep them cheap.
     void request_refresh();
     void add_listener(std::function<void()> on_refreshed);
 

@@ -334,3 +334,28 @@ TEST_CASE("COM_CHANGE_USER: a fresh session for the new login, and a wrong passw
     CHECK(mysql_change_user(c.raw(), "app", "wrong", nullptr) != 0);
     CHECK(mysql_errno(c.raw()) == 1045);
 }
+
+TEST_CASE("accounts: a user created after start-up logs in at once; host restrictions hold") {
+    Sluice& s = shared_sluice();
+    Conn root;
+    connect_or_throw(root, shared_cluster().root(0));
+    REQUIRE_OK(root.exec("CREATE USER 'late'@'%' IDENTIFIED BY 'late-pw'"));
+    REQUIRE_OK(root.exec("GRANT SELECT ON *.* TO 'late'@'%'"));
+    REQUIRE_OK(root.exec("CREATE USER 'remote'@'10.1.2.%' IDENTIFIED BY 'r'"));
+    Conn late;
+    connect_or_throw(late, {.port = s.client_port(), .user = "late", .password = "late-pw"});
+    CHECK(late.scalar("SELECT CURRENT_USER()") == "late@%");
+
+    Conn remote;
+    auto e = remote.connect({.port = s.client_port(), .user = "remote", .password = "r"});
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    CHECK(e->message == "Access denied for user 'remote'@'127.0.0.1' (using password: YES)");
+
+    // A password changed on the server is picked up on the next login.
+    REQUIRE_OK(root.exec("ALTER USER 'late'@'%' IDENTIFIED BY 'new-pw'"));
+    Conn again;
+    connect_or_throw(again, {.port = s.client_port(), .user = "late", .password = "new-pw", .timeout_s = 10});
+    CHECK(again.scalar("SELECT 1") == "1");
+    REQUIRE_OK(root.exec("DROP USER 'late'@'%', 'remote'@'10.1.2.%'"));
+}
