@@ -19,7 +19,11 @@ Sluice& shared_sluice() {
     return s;
 }
 
+void setup_schema();
+
+// Client options for the shared Sluice; naming the test database creates it first.
 ConnectOptions through_sluice(std::string db = "") {
+    if (db == "t_path") setup_schema();
     return {.port = shared_sluice().client_port(), .user = "app", .password = "app", .database = std::move(db)};
 }
 
@@ -358,4 +362,85 @@ TEST_CASE("accounts: a user created after start-up logs in at once; host restric
     connect_or_throw(again, {.port = s.client_port(), .user = "late", .password = "new-pw", .timeout_s = 10});
     CHECK(again.scalar("SELECT 1") == "1");
     REQUIRE_OK(root.exec("DROP USER 'late'@'%', 'remote'@'10.1.2.%'"));
+}
+
+TEST_CASE("limits: max_client_connections (ERR 1040), max_backend_connections (wait, then a clear ERR), idle_timeout") {
+    Cluster& c = shared_cluster();
+    Sluice s(c, "limits:\n  workers: 1\n  max_client_connections: 3\n  max_backend_connections: 2\n"
+                "  connect_timeout: 500ms\n  idle_timeout: 1s\n");
+    ConnectOptions app{.port = s.client_port(), .user = "app", .password = "app"};
+    Conn a, b;
+    connect_or_throw(a, app);
+    connect_or_throw(b, app);
+    // A third client is accepted but there is no backend slot: it waits connect_timeout, then is told why.
+    Conn third;
+    auto e = third.connect(app);
+    REQUIRE(e);
+    CHECK(e->code == 1040);
+    CHECK(e->message == "Too many connections to backend 'db1' (max_backend_connections 2)");
+    // Three clients at once are the most Sluice takes: the fourth is refused at the door.
+    Conn waiting;
+    std::optional<SqlError> waited;
+    std::thread t([&] { waited = waiting.connect(app); });  // holds the third client slot while it waits
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    Conn fourth;
+    e = fourth.connect(app);
+    REQUIRE(e);
+    CHECK(e->code == 1040);
+    CHECK(e->message == "Too many connections");
+    t.join();
+    // idle_timeout: a and b are closed after a second of silence, which frees their backend slots.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK(a.exec("SELECT 1"));
+    Conn fresh;
+    connect_or_throw(fresh, app);
+    CHECK(fresh.scalar("SELECT 'slot free'") == "slot free");
+}
+
+TEST_CASE("prepared statements: the remaining parameter types round-trip through Sluice") {
+    Conn c;
+    connect_or_throw(c, through_sluice("t_path"));
+    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE ps2 (t TINYINT, sm SMALLINT, m MEDIUMINT, f FLOAT, dc DECIMAL(10,3), "
+                      "d DATE, tm TIME(3), ts TIMESTAMP(6) NULL, y YEAR, bt BIT(8), e ENUM('a','b'), j JSON)"));
+    MYSQL_STMT* st = mysql_stmt_init(c.raw());
+    const char* sql = "INSERT INTO ps2 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    REQUIRE(mysql_stmt_prepare(st, sql, std::strlen(sql)) == 0);
+    signed char t = -7;
+    short sm = -300;
+    int m = 70000;
+    float f = 1.5f;
+    char dc[] = "1234.567";
+    unsigned long dc_len = std::strlen(dc);
+    MYSQL_TIME d{}, tm{}, ts{};
+    d.year = 2026, d.month = 2, d.day = 28, d.time_type = MYSQL_TIMESTAMP_DATE;
+    tm.hour = 13, tm.minute = 14, tm.second = 15, tm.second_part = 123000, tm.time_type = MYSQL_TIMESTAMP_TIME;
+    ts.year = 2026, ts.month = 11, ts.day = 23, ts.hour = 3, ts.second_part = 654321;
+    ts.time_type = MYSQL_TIMESTAMP_DATETIME;
+    short y = 2026;
+    char bt[] = "\x81";
+    unsigned long bt_len = 1;
+    char e[] = "b";
+    unsigned long e_len = 1;
+    char j[] = "{\"k\": [1, 2]}";
+    unsigned long j_len = std::strlen(j);
+    MYSQL_BIND p[12]{};
+    p[0].buffer_type = MYSQL_TYPE_TINY, p[0].buffer = &t;
+    p[1].buffer_type = MYSQL_TYPE_SHORT, p[1].buffer = &sm;
+    p[2].buffer_type = MYSQL_TYPE_LONG, p[2].buffer = &m;
+    p[3].buffer_type = MYSQL_TYPE_FLOAT, p[3].buffer = &f;
+    p[4].buffer_type = MYSQL_TYPE_NEWDECIMAL, p[4].buffer = dc, p[4].length = &dc_len;
+    p[5].buffer_type = MYSQL_TYPE_DATE, p[5].buffer = &d;
+    p[6].buffer_type = MYSQL_TYPE_TIME, p[6].buffer = &tm;
+    p[7].buffer_type = MYSQL_TYPE_DATETIME, p[7].buffer = &ts;
+    p[8].buffer_type = MYSQL_TYPE_SHORT, p[8].buffer = &y;
+    p[9].buffer_type = MYSQL_TYPE_BLOB, p[9].buffer = bt, p[9].length = &bt_len;
+    p[10].buffer_type = MYSQL_TYPE_STRING, p[10].buffer = e, p[10].length = &e_len;
+    p[11].buffer_type = MYSQL_TYPE_STRING, p[11].buffer = j, p[11].length = &j_len;
+    REQUIRE(mysql_stmt_bind_param(st, p) == 0);
+    REQUIRE_MESSAGE(mysql_stmt_execute(st) == 0, mysql_stmt_error(st));
+    REQUIRE_MESSAGE(mysql_stmt_execute(st) == 0, mysql_stmt_error(st));  // re-executed: types not resent
+    mysql_stmt_close(st);
+    CHECK(c.scalar("SELECT COUNT(*) FROM ps2") == "2");
+    CHECK(c.scalar("SELECT CONCAT_WS('|', t, sm, m, f, dc, d, tm, ts, y, HEX(bt), e, j) FROM ps2 LIMIT 1") ==
+          "-7|-300|70000|1.5|1234.567|2026-02-28|13:14:15.123|2026-11-23 03:00:00.654321|2026|81|b|{\"k\": [1, 2]}");
 }
