@@ -30,16 +30,12 @@ Result<std::string> read_binary_value(ByteReader& r, ColumnType type) {
 
 void write_binary_value(ByteWriter& w, ColumnType type, std::string_view bytes) {
     switch (binary_layout(type)) {
-        case BinaryLayout::fixed:
-            w.bytes(bytes);
-            return;
+        case BinaryLayout::fixed: w.bytes(bytes); return;
         case BinaryLayout::temporal:
             w.u8(static_cast<std::uint8_t>(bytes.size()));
             w.bytes(bytes);
             return;
-        case BinaryLayout::lenenc:
-            w.lenenc_string(bytes);
-            return;
+        case BinaryLayout::lenenc: w.lenenc_string(bytes); return;
     }
 }
 

@@ -75,8 +75,7 @@ constexpr BinaryLayout binary_layout(ColumnType t) {
         case ColumnType::float_:
         case ColumnType::longlong:
         case ColumnType::double_:
-        case ColumnType::null:
-            return BinaryLayout::fixed;
+        case ColumnType::null: return BinaryLayout::fixed;
         case ColumnType::date:
         case ColumnType::datetime:
         case ColumnType::timestamp:
@@ -84,29 +83,22 @@ constexpr BinaryLayout binary_layout(ColumnType t) {
         case ColumnType::newdate:
         case ColumnType::timestamp2:
         case ColumnType::datetime2:
-        case ColumnType::time2:
-            return BinaryLayout::temporal;
-        default:
-            return BinaryLayout::lenenc;
+        case ColumnType::time2: return BinaryLayout::temporal;
+        default: return BinaryLayout::lenenc;
     }
 }
 
 constexpr std::size_t binary_fixed_width(ColumnType t) {
     switch (t) {
-        case ColumnType::tiny:
-            return 1;
+        case ColumnType::tiny: return 1;
         case ColumnType::short_:
-        case ColumnType::year:
-            return 2;
+        case ColumnType::year: return 2;
         case ColumnType::long_:
         case ColumnType::int24:
-        case ColumnType::float_:
-            return 4;
+        case ColumnType::float_: return 4;
         case ColumnType::longlong:
-        case ColumnType::double_:
-            return 8;
-        default:
-            return 0;  // NULL type: no bytes
+        case ColumnType::double_: return 8;
+        default: return 0;  // NULL type: no bytes
     }
 }
 

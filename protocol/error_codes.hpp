@@ -26,12 +26,13 @@ inline constexpr ErrorCode kNetReadError{1158, "08S01"};        // got an error 
 inline constexpr ErrorCode kNetReadInterrupted{1159, "08S01"};  // got timeout reading communication packets
 inline constexpr ErrorCode kNotSupportedYet{1235, "42000"};     // this version doesn't yet support
 inline constexpr ErrorCode kOptionPreventsStatement{1290, "HY000"};  // read_only
-// Sluice's own errors about backends use server error codes: Connector/C reports an ERR packet carrying a client
-// error code (2000-2999, such as 2003 or 2013) as "2027 Received malformed packet" instead of its message.
+// Sluice's own errors about backends use server error codes: Connector/C reports an ERR packet carrying a
+// client error code (2000-2999, such as 2003 or 2013) as "2027 Received malformed packet" instead of its
+// message.
 inline constexpr ErrorCode kBackendUnavailable{1429, "08004"};  // cannot connect to (or log in to) a backend
 inline constexpr ErrorCode kLostConnection{1158, "08S01"};      // the backend connection broke
-inline constexpr ErrorCode kUnknownError{1105, "HY000"};    // generic
-inline constexpr ErrorCode kAccountLocked{4151, "HY000"};   // the account is locked
+inline constexpr ErrorCode kUnknownError{1105, "HY000"};        // generic
+inline constexpr ErrorCode kAccountLocked{4151, "HY000"};       // the account is locked
 }  // namespace er
 
 }  // namespace sluice::protocol

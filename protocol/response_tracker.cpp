@@ -12,22 +12,16 @@ using State = ResponseTracker::State;
 
 State initial_state(ResponseKind kind) {
     switch (kind) {
-        case ResponseKind::none:
-            return State::done;
-        case ResponseKind::field_list:
-            return State::field_list;
-        case ResponseKind::fetch:
-            return State::rows;
-        case ResponseKind::auth:
-            return State::auth_server;
-        case ResponseKind::unsupported:
-            return State::failed;
+        case ResponseKind::none: return State::done;
+        case ResponseKind::field_list: return State::field_list;
+        case ResponseKind::fetch: return State::rows;
+        case ResponseKind::auth: return State::auth_server;
+        case ResponseKind::unsupported: return State::failed;
         case ResponseKind::ok:
         case ResponseKind::eof_or_ok:
         case ResponseKind::result:
         case ResponseKind::statistics:
-        case ResponseKind::prepare:
-            return State::first_packet;
+        case ResponseKind::prepare: return State::first_packet;
     }
     return State::failed;
 }
@@ -40,33 +34,20 @@ bool legal_transition(State from, State to) {
             return to == State::column_defs || to == State::column_defs_eof || to == State::rows ||
                    to == State::local_infile_data || to == State::prepare_params ||
                    to == State::prepare_columns || to == State::first_packet;
-        case State::column_defs:
-            return to == State::column_defs_eof || to == State::rows;
-        case State::column_defs_eof:
-            return to == State::rows;
-        case State::rows:
-            return to == State::first_packet;
-        case State::local_infile_data:
-            return to == State::local_infile_result;
-        case State::local_infile_result:
-            return to == State::first_packet;
-        case State::prepare_params:
-            return to == State::prepare_params_eof || to == State::prepare_columns;
-        case State::prepare_params_eof:
-            return to == State::prepare_columns;
-        case State::prepare_columns:
-            return to == State::prepare_columns_eof;
-        case State::prepare_columns_eof:
-            return false;
-        case State::field_list:
-            return false;
-        case State::auth_server:
-            return to == State::auth_client || to == State::auth_server;
-        case State::auth_client:
-            return to == State::auth_server;
+        case State::column_defs: return to == State::column_defs_eof || to == State::rows;
+        case State::column_defs_eof: return to == State::rows;
+        case State::rows: return to == State::first_packet;
+        case State::local_infile_data: return to == State::local_infile_result;
+        case State::local_infile_result: return to == State::first_packet;
+        case State::prepare_params: return to == State::prepare_params_eof || to == State::prepare_columns;
+        case State::prepare_params_eof: return to == State::prepare_columns;
+        case State::prepare_columns: return to == State::prepare_columns_eof;
+        case State::prepare_columns_eof: return false;
+        case State::field_list: return false;
+        case State::auth_server: return to == State::auth_client || to == State::auth_server;
+        case State::auth_client: return to == State::auth_server;
         case State::done:
-        case State::failed:
-            return false;
+        case State::failed: return false;
     }
     return false;
 }
@@ -88,15 +69,11 @@ ResponseTracker ResponseTracker::for_login(Capabilities caps) {
 
 TrackerStatus ResponseTracker::status() const {
     switch (state_) {
-        case State::done:
-            return TrackerStatus::complete;
-        case State::failed:
-            return TrackerStatus::protocol_error;
+        case State::done: return TrackerStatus::complete;
+        case State::failed: return TrackerStatus::protocol_error;
         case State::local_infile_data:
-        case State::auth_client:
-            return TrackerStatus::need_client;
-        default:
-            return TrackerStatus::need_server;
+        case State::auth_client: return TrackerStatus::need_client;
+        default: return TrackerStatus::need_server;
     }
 }
 
@@ -113,31 +90,21 @@ TrackerStatus ResponseTracker::on_server_payload(std::string_view head, std::siz
         return status();
     }
     switch (state_) {
-        case State::first_packet:
-            return on_first_packet(head, length);
-        case State::column_defs:
-            return on_column_def(head);
-        case State::column_defs_eof:
-            return on_column_defs_eof(head, length);
-        case State::rows:
-            return on_row(head, length);
-        case State::local_infile_result:
-            return on_local_infile_result(head, length);
+        case State::first_packet: return on_first_packet(head, length);
+        case State::column_defs: return on_column_def(head);
+        case State::column_defs_eof: return on_column_defs_eof(head, length);
+        case State::rows: return on_row(head, length);
+        case State::local_infile_result: return on_local_infile_result(head, length);
         case State::prepare_params:
-        case State::prepare_columns:
-            return on_prepare_def(head);
+        case State::prepare_columns: return on_prepare_def(head);
         case State::prepare_params_eof:
-        case State::prepare_columns_eof:
-            return on_prepare_eof(head, length);
-        case State::field_list:
-            return on_field_list(head, length);
-        case State::auth_server:
-            return on_auth_server(head, length);
+        case State::prepare_columns_eof: return on_prepare_eof(head, length);
+        case State::field_list: return on_field_list(head, length);
+        case State::auth_server: return on_auth_server(head, length);
         case State::local_infile_data:
         case State::auth_client:
         case State::done:
-        case State::failed:
-            break;
+        case State::failed: break;
     }
     return move_to(State::failed);
 }
@@ -147,10 +114,8 @@ TrackerStatus ResponseTracker::on_client_payload(std::string_view, std::size_t l
         case State::local_infile_data:
             // The file's content, then one empty packet to say it is over.
             return length == 0 ? move_to(State::local_infile_result) : status();
-        case State::auth_client:
-            return move_to(State::auth_server);
-        default:
-            return move_to(State::failed);
+        case State::auth_client: return move_to(State::auth_server);
+        default: return move_to(State::failed);
     }
 }
 
@@ -160,16 +125,11 @@ TrackerStatus ResponseTracker::on_first_packet(std::string_view head, std::size_
     if (is_err(head)) return finish_err(head);
     switch (command_.response()) {
         case ResponseKind::ok:
-        case ResponseKind::eof_or_ok:
-            return on_first_simple(head, length);
-        case ResponseKind::statistics:
-            return move_to(State::done);  // one string packet, whatever it says
-        case ResponseKind::prepare:
-            return on_first_prepare(head, length);
-        case ResponseKind::result:
-            return on_first_result(head, length);
-        default:
-            return move_to(State::failed);
+        case ResponseKind::eof_or_ok: return on_first_simple(head, length);
+        case ResponseKind::statistics: return move_to(State::done);  // one string packet, whatever it says
+        case ResponseKind::prepare: return on_first_prepare(head, length);
+        case ResponseKind::result: return on_first_result(head, length);
+        default: return move_to(State::failed);
     }
 }
 
@@ -332,50 +292,31 @@ TrackerStatus ResponseTracker::finish_err(std::string_view head) {
 
 std::string_view to_string(TrackerStatus s) {
     switch (s) {
-        case TrackerStatus::need_server:
-            return "need_server";
-        case TrackerStatus::need_client:
-            return "need_client";
-        case TrackerStatus::complete:
-            return "complete";
-        case TrackerStatus::protocol_error:
-            return "protocol_error";
+        case TrackerStatus::need_server: return "need_server";
+        case TrackerStatus::need_client: return "need_client";
+        case TrackerStatus::complete: return "complete";
+        case TrackerStatus::protocol_error: return "protocol_error";
     }
     return "unknown";
 }
 
 std::string_view to_string(ResponseTracker::State s) {
     switch (s) {
-        case State::first_packet:
-            return "first_packet";
-        case State::column_defs:
-            return "column_defs";
-        case State::column_defs_eof:
-            return "column_defs_eof";
-        case State::rows:
-            return "rows";
-        case State::local_infile_data:
-            return "local_infile_data";
-        case State::local_infile_result:
-            return "local_infile_result";
-        case State::prepare_params:
-            return "prepare_params";
-        case State::prepare_params_eof:
-            return "prepare_params_eof";
-        case State::prepare_columns:
-            return "prepare_columns";
-        case State::prepare_columns_eof:
-            return "prepare_columns_eof";
-        case State::field_list:
-            return "field_list";
-        case State::auth_server:
-            return "auth_server";
-        case State::auth_client:
-            return "auth_client";
-        case State::done:
-            return "done";
-        case State::failed:
-            return "failed";
+        case State::first_packet: return "first_packet";
+        case State::column_defs: return "column_defs";
+        case State::column_defs_eof: return "column_defs_eof";
+        case State::rows: return "rows";
+        case State::local_infile_data: return "local_infile_data";
+        case State::local_infile_result: return "local_infile_result";
+        case State::prepare_params: return "prepare_params";
+        case State::prepare_params_eof: return "prepare_params_eof";
+        case State::prepare_columns: return "prepare_columns";
+        case State::prepare_columns_eof: return "prepare_columns_eof";
+        case State::field_list: return "field_list";
+        case State::auth_server: return "auth_server";
+        case State::auth_client: return "auth_client";
+        case State::done: return "done";
+        case State::failed: return "failed";
     }
     return "unknown";
 }

@@ -24,9 +24,7 @@ Result<SessionChange> parse_body(SessionTrackType type, std::string_view body) {
             c.name = std::string(*name);
             break;
         }
-        default:
-            c.value = std::string(r.rest());
-            break;
+        default: c.value = std::string(r.rest()); break;
     }
     if (!r.empty()) return ParseError::malformed;
     return c;
@@ -58,12 +56,8 @@ std::string write_session_changes(const std::vector<SessionChange>& changes) {
                 b.lenenc_string(c.name);
                 b.lenenc_string(c.value);
                 break;
-            case SessionTrackType::schema:
-                b.lenenc_string(c.name);
-                break;
-            default:
-                b.bytes(c.value);
-                break;
+            case SessionTrackType::schema: b.lenenc_string(c.name); break;
+            default: b.bytes(c.value); break;
         }
         w.u8(static_cast<std::uint8_t>(c.type));
         w.lenenc_string(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));

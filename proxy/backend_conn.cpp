@@ -57,9 +57,10 @@ void BackendConn::check_deadline(std::chrono::steady_clock::time_point now) {
 void BackendConn::on_connected(Connection&, int status) {
     if (status != 0) {
         gate_.connect_failed(std::chrono::steady_clock::now());
-        fail(protocol::ErrPacket::make(protocol::er::kBackendUnavailable,
-                                       fmt::format("Can't connect to backend '{}' ({}:{}): {}", name(),
-                                                   backend_.spec.host, backend_.spec.port, uv_strerror(status))));
+        fail(protocol::ErrPacket::make(
+            protocol::er::kBackendUnavailable,
+            fmt::format("Can't connect to backend '{}' ({}:{}): {}", name(), backend_.spec.host,
+                        backend_.spec.port, uv_strerror(status))));
         return;
     }
     state_ = State::greeting;
@@ -76,7 +77,8 @@ void BackendConn::on_read(Connection&, const ChunkRef& chunk, std::string_view d
     while (state_ == State::greeting || state_ == State::authenticating) {
         auto next = framer_.next();
         if (!next) {
-            fail(lost(name(), fmt::format("malformed packet during login ({})", protocol::to_string(next.error()))));
+            fail(lost(name(),
+                      fmt::format("malformed packet during login ({})", protocol::to_string(next.error()))));
             return;
         }
         if (!next->has_value()) return;
@@ -92,8 +94,10 @@ void BackendConn::on_login_payload(std::string_view payload, std::uint8_t seq) {
         fail(err ? *err : lost(name(), "unreadable error during login"));
         return;
     }
-    if (state_ == State::greeting) on_greeting(payload);
-    else on_auth_reply(payload, seq);
+    if (state_ == State::greeting)
+        on_greeting(payload);
+    else
+        on_auth_reply(payload, seq);
 }
 
 std::string BackendConn::scramble(std::string_view seed) const {
@@ -114,12 +118,15 @@ void BackendConn::on_greeting(std::string_view payload) {
     protocol::Capabilities missing = login_.capabilities & ~hs->capabilities;
     if (missing & ~protocol::cap::kConnectWithDb) {
         // The client negotiated with Sluice what this backend cannot do: the bytes would not match.
-        log(Component::proxy).warn("{}backend lacks capabilities {:#x} the client negotiated", ctx(0, name()), missing);
+        log(Component::proxy)
+            .warn("{}backend lacks capabilities {:#x} the client negotiated", ctx(0, name()), missing);
     }
     protocol::HandshakeResponse41 resp;
     resp.capabilities = (login_.capabilities & hs->capabilities) | protocol::cap::kPluginAuth;
-    if (!login_.database.empty()) resp.capabilities |= protocol::cap::kConnectWithDb;
-    else resp.capabilities &= ~protocol::cap::kConnectWithDb;
+    if (!login_.database.empty())
+        resp.capabilities |= protocol::cap::kConnectWithDb;
+    else
+        resp.capabilities &= ~protocol::cap::kConnectWithDb;
     resp.max_packet_size = login_.max_packet;
     resp.charset = login_.charset;
     resp.username = login_.user;
@@ -145,8 +152,8 @@ void BackendConn::on_auth_reply(std::string_view payload, std::uint8_t seq) {
         if (!sw || sw->plugin_name != protocol::auth::kNativePasswordPlugin) {
             fail(protocol::ErrPacket::make(
                 protocol::er::kAccessDenied,
-                fmt::format("Backend '{}' asks for authentication plugin '{}', which Sluice cannot use", name(),
-                            sw ? sw->plugin_name : std::string("?"))));
+                fmt::format("Backend '{}' asks for authentication plugin '{}', which Sluice cannot use",
+                            name(), sw ? sw->plugin_name : std::string("?"))));
             return;
         }
         std::string answer = scramble(sw->seed());
@@ -175,6 +182,8 @@ void BackendConn::on_read_error(Connection&, int status) {
     fail(lost(name(), status == UV_EOF ? "the backend closed the connection" : uv_strerror(status)));
 }
 
-void BackendConn::on_write_error(Connection&, int status) { fail(lost(name(), uv_strerror(status))); }
+void BackendConn::on_write_error(Connection&, int status) {
+    fail(lost(name(), uv_strerror(status)));
+}
 
 }  // namespace sluice::proxy

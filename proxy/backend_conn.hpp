@@ -35,7 +35,7 @@ struct BackendLogin {
 class BackendConn;
 
 class BackendListener {
-public:
+  public:
     virtual ~BackendListener() = default;
     virtual void on_backend_ready(BackendConn& b) = 0;
     // Login refused, connection lost or failed; `err` is what a client should be told.
@@ -45,12 +45,13 @@ public:
 };
 
 class BackendConn final : public ConnectionHandler {
-public:
+  public:
     enum class State : std::uint8_t { connecting, greeting, authenticating, ready, failed };
 
     // `gate` holds the slot this connection uses; it is given back when the connection goes.
     BackendConn(uv_loop_t* loop, ChunkPool& chunks, std::size_t backend_index, const BackendAddress& backend,
-                BackendGate& gate, BackendLogin login, BackendListener* listener, std::chrono::milliseconds timeout);
+                BackendGate& gate, BackendLogin login, BackendListener* listener,
+                std::chrono::milliseconds timeout);
     ~BackendConn() override;  // closes the socket, gives the slot back
     BackendConn(const BackendConn&) = delete;
     BackendConn& operator=(const BackendConn&) = delete;
@@ -71,7 +72,7 @@ public:
     void on_write_error(Connection& c, int status) override;
     void on_connected(Connection& c, int status) override;
 
-private:
+  private:
     void on_login_payload(std::string_view payload, std::uint8_t seq);
     void on_greeting(std::string_view payload);
     void on_auth_reply(std::string_view payload, std::uint8_t seq);

@@ -22,7 +22,8 @@ BackendGate::Verdict BackendGate::try_open(std::chrono::steady_clock::time_point
 
 void BackendGate::connect_failed(std::chrono::steady_clock::time_point now) {
     std::uint32_t n = std::min<std::uint32_t>(failures_.fetch_add(1, std::memory_order_relaxed), 16);
-    auto pause = std::min<std::chrono::milliseconds>(kFirstPause * (1U << std::min<std::uint32_t>(n, 10)), kMaxPause);
+    auto pause =
+        std::min<std::chrono::milliseconds>(kFirstPause * (1U << std::min<std::uint32_t>(n, 10)), kMaxPause);
     thread_local std::mt19937 rng{std::random_device{}()};
     std::uniform_real_distribution<double> jitter(0.5, 1.5);
     auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(pause * jitter(rng));
@@ -31,7 +32,8 @@ void BackendGate::connect_failed(std::chrono::steady_clock::time_point now) {
 
 std::chrono::milliseconds BackendGate::retry_in(std::chrono::steady_clock::time_point now) const {
     auto left = retry_at_ns_.load(std::memory_order_relaxed) - ns(now);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(std::max<std::int64_t>(left, 0)));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::nanoseconds(std::max<std::int64_t>(left, 0)));
 }
 
 }  // namespace sluice::proxy

@@ -12,7 +12,7 @@
 namespace sluice::proxy {
 
 class BackendGate {
-public:
+  public:
     static constexpr std::chrono::milliseconds kFirstPause{100};
     static constexpr std::chrono::milliseconds kMaxPause{5000};
 
@@ -28,7 +28,7 @@ public:
     std::uint32_t open_connections() const { return open_.load(std::memory_order_relaxed); }
     std::chrono::milliseconds retry_in(std::chrono::steady_clock::time_point now) const;
 
-private:
+  private:
     std::uint32_t max_;
     std::atomic<std::uint32_t> open_{0};
     std::atomic<std::uint32_t> failures_{0};

@@ -13,7 +13,9 @@ PoolKey pool_key(const BackendConn& b) {
     return PoolKey{b.backend_index(), l.user, l.database, l.capabilities, l.charset};
 }
 
-BackendPool::~BackendPool() { clear(); }
+BackendPool::~BackendPool() {
+    clear();
+}
 
 void BackendPool::clear() {
     idle_.clear();
@@ -42,9 +44,11 @@ bool BackendPool::evict_one(std::size_t backend) {
 }
 
 void BackendPool::release(std::unique_ptr<BackendConn> b) {
-    if (!b || b->state() != BackendConn::State::ready || idle_.size() + resetting_.size() >= max_idle_) return;
+    if (!b || b->state() != BackendConn::State::ready || idle_.size() + resetting_.size() >= max_idle_)
+        return;
     b->set_listener(this);
-    // Reset the session, then select the login's database again: a client's USE must not leak to the next one.
+    // Reset the session, then select the login's database again: a client's USE must not leak to the next
+    // one.
     std::vector<std::uint8_t> out;
     protocol::append_message(out, 0, protocol::ComResetConnection{}, 0);
     int oks = 1;
@@ -64,7 +68,8 @@ void BackendPool::on_backend_data(BackendConn& b, const ChunkRef&, std::string_v
         for (;;) {
             it->framer.expect_sequence(1);
             auto next = it->framer.next();
-            if (!next || (next->has_value() && protocol::first_byte((*next)->payload) != protocol::kOkHeader)) {
+            if (!next ||
+                (next->has_value() && protocol::first_byte((*next)->payload) != protocol::kOkHeader)) {
                 drop(b, "reset failed");
                 return;
             }

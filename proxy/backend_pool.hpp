@@ -27,7 +27,7 @@ struct PoolKey {
 PoolKey pool_key(const BackendConn& b);
 
 class BackendPool final : public BackendListener {
-public:
+  public:
     BackendPool(Graveyard& graveyard, std::size_t max_idle) : graveyard_(graveyard), max_idle_(max_idle) {}
     ~BackendPool() override;
     BackendPool(const BackendPool&) = delete;
@@ -37,7 +37,8 @@ public:
     std::unique_ptr<BackendConn> acquire(const PoolKey& key);
     // Takes a connection whose last response ended cleanly; resets it and offers it again when that succeeds.
     void release(std::unique_ptr<BackendConn> b);
-    // Closes one idle connection to this backend (to free a slot for another login); false when there is none.
+    // Closes one idle connection to this backend (to free a slot for another login); false when there is
+    // none.
     bool evict_one(std::size_t backend);
     std::size_t idle() const { return idle_.size(); }
     std::size_t resetting() const { return resetting_.size(); }
@@ -47,7 +48,7 @@ public:
     void on_backend_error(BackendConn& b, const protocol::ErrPacket& err) override;
     void on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) override;
 
-private:
+  private:
     struct Resetting {
         std::unique_ptr<BackendConn> conn;
         protocol::PacketFramer framer{1 << 20};

@@ -16,8 +16,10 @@ ChunkRef ChunkPool::get() {
 
 void ChunkPool::give_back(Chunk* c) {
     --outstanding_;
-    if (free_.size() < keep_) free_.push_back(c);
-    else delete c;
+    if (free_.size() < keep_)
+        free_.push_back(c);
+    else
+        delete c;
 }
 
 }  // namespace sluice::proxy

@@ -1,6 +1,6 @@
 #pragma once
-// Read buffers shared between a read and the writes that forward it, so that bytes read from one socket go out
-// on another without a copy. Reference-counted without atomics: a chunk never leaves its event loop.
+// Read buffers shared between a read and the writes that forward it, so that bytes read from one socket go
+// out on another without a copy. Reference-counted without atomics: a chunk never leaves its event loop.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,13 +15,13 @@ inline constexpr std::size_t kChunkSize = 64 * 1024;
 class ChunkPool;
 
 class Chunk {
-public:
+  public:
     char* data() { return data_.get(); }
     const char* data() const { return data_.get(); }
     std::size_t capacity() const { return kChunkSize; }
     std::string_view view(std::size_t off, std::size_t len) const { return {data_.get() + off, len}; }
 
-private:
+  private:
     friend class ChunkRef;
     friend class ChunkPool;
     explicit Chunk(ChunkPool* pool) : data_(new char[kChunkSize]), pool_(pool) {}
@@ -32,7 +32,7 @@ private:
 
 // Owns one reference; the last one gives the chunk back to its pool.
 class ChunkRef {
-public:
+  public:
     ChunkRef() = default;
     explicit ChunkRef(Chunk* c) : c_(c) {
         if (c_) ++c_->refs_;
@@ -49,13 +49,13 @@ public:
     Chunk* operator->() const { return c_; }
     explicit operator bool() const { return c_ != nullptr; }
 
-private:
+  private:
     Chunk* c_ = nullptr;
 };
 
 // Per event loop: keeps a few free chunks so steady-state forwarding allocates nothing.
 class ChunkPool {
-public:
+  public:
     explicit ChunkPool(std::size_t keep = 256) : keep_(keep) {}
     ~ChunkPool();
     ChunkPool(const ChunkPool&) = delete;
@@ -64,7 +64,7 @@ public:
     ChunkRef get();
     std::size_t outstanding() const { return outstanding_; }
 
-private:
+  private:
     friend class ChunkRef;
     void give_back(Chunk* c);
     std::vector<Chunk*> free_;

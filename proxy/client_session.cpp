@@ -45,7 +45,9 @@ void ClientSession::move_to(State next) {
     state_ = next;
 }
 
-std::string ClientSession::who() const { return fmt::format("'{}'@'{}'", user_, client_ip_); }
+std::string ClientSession::who() const {
+    return fmt::format("'{}'@'{}'", user_, client_ip_);
+}
 
 void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
     if (backend_) backend_->check_deadline(now);
@@ -80,8 +82,9 @@ void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data)
         auto next = framer_.next();
         if (!next) {
             if (next.error() == protocol::ParseError::too_large) {
-                log(Component::proxy).info("{}packet from {} larger than max_packet_size ({} bytes)", ctx(id_), who(),
-                                           worker_.runtime().config.limits.max_packet_size);
+                log(Component::proxy)
+                    .info("{}packet from {} larger than max_packet_size ({} bytes)", ctx(id_), who(),
+                          worker_.runtime().config.limits.max_packet_size);
                 send_err(protocol::ErrPacket::make(protocol::er::kNetPacketTooLarge,
                                                    "Got a packet bigger than 'max_allowed_packet' bytes"),
                          framer_.expected_sequence());
@@ -90,18 +93,21 @@ void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data)
                 discarding_ = true;
                 deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
             } else {
-                log(Component::proxy).info("{}malformed packets from {} ({}): closing", ctx(id_), client_ip_,
-                                           protocol::to_string(next.error()));
+                log(Component::proxy)
+                    .info("{}malformed packets from {} ({}): closing", ctx(id_), client_ip_,
+                          protocol::to_string(next.error()));
                 end("malformed packets");
             }
             return;
         }
         if (!next->has_value()) return;
         const protocol::Frame& f = **next;
-        if (login) on_login_payload(f.payload, f.last_seq);
+        if (login)
+            on_login_payload(f.payload, f.last_seq);
         else if (state_ == State::waiting_accounts || state_ == State::connecting_backend)
             end("client sent data before login finished");
-        else on_client_payload(f.payload, f.first_seq, f.last_seq);
+        else
+            on_client_payload(f.payload, f.first_seq, f.last_seq);
         // The next payload starts a new command, at sequence 0, unless it is LOCAL INFILE data that goes on
         // from the server's request (set in on_backend_data).
         if (!login && !in_local_infile()) framer_.expect_sequence(0);
@@ -110,7 +116,8 @@ void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data)
 
 void ClientSession::on_read_error(Connection&, int status) {
     if (status != UV_EOF)
-        log(Component::proxy).info("{}client {} connection error: {}", ctx(id_), client_ip_, uv_strerror(status));
+        log(Component::proxy)
+            .info("{}client {} connection error: {}", ctx(id_), client_ip_, uv_strerror(status));
     end(status == UV_EOF ? "client closed the connection" : "client connection error");
 }
 
@@ -143,8 +150,10 @@ void ClientSession::end(std::string_view why) {
     bool clean = state_ == State::idle;
     move_to(State::closed);
     if (backend_) {
-        if (clean) worker_.pool().release(std::move(backend_));
-        else worker_.graveyard().bury(std::move(backend_));
+        if (clean)
+            worker_.pool().release(std::move(backend_));
+        else
+            worker_.graveyard().bury(std::move(backend_));
     }
     client_->close(true);
     client_ = nullptr;

@@ -27,7 +27,7 @@ class Worker;
 struct Account;
 
 class ClientSession final : public ConnectionHandler, public BackendListener {
-public:
+  public:
     enum class State : std::uint8_t {
         greeting_sent,       // waiting for the HandshakeResponse
         auth_switch_sent,    // asked the client for a mysql_native_password answer
@@ -65,7 +65,7 @@ public:
     void on_backend_error(BackendConn& b, const protocol::ErrPacket& err) override;
     void on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) override;
 
-private:
+  private:
     struct PendingCommand {
         std::vector<std::uint8_t> payload;
         std::uint8_t first_seq = 0;
@@ -78,8 +78,8 @@ private:
     void on_handshake_response(std::string_view payload);
     void authenticate();
     bool verify(const Account& account);
-    void connect_backend();  // from the pool, or a new connection
-    void open_backend();     // a new connection
+    void connect_backend();                                  // from the pool, or a new connection
+    void open_backend();                                     // a new connection
     void on_backend_failed(const protocol::ErrPacket& err);  // no backend for the login or the command
     void on_login_done();
 
@@ -93,7 +93,8 @@ private:
     void run_pending();
 
     bool in_local_infile() const {
-        return state_ == State::forwarding && tracker_ && tracker_->status() == protocol::TrackerStatus::need_client;
+        return state_ == State::forwarding && tracker_ &&
+               tracker_->status() == protocol::TrackerStatus::need_client;
     }
     void send_err(const protocol::ErrPacket& err, std::uint8_t seq, bool then_close = false);
     void send_ok(std::uint8_t seq);
@@ -131,7 +132,9 @@ private:
     protocol::PacketScanner scanner_;
     std::deque<PendingCommand> pending_;
     std::optional<PendingCommand> awaiting_backend_;
-    std::optional<std::chrono::steady_clock::time_point> slot_wait_until_;  // waiting for max_backend_connections  // a command that waits for a (re)connected backend
+    std::optional<std::chrono::steady_clock::time_point>
+        slot_wait_until_;  // waiting for max_backend_connections  // a command that waits for a (re)connected
+                           // backend
     std::optional<std::string> init_db_;
     std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
     std::uint64_t statements_ = 0;

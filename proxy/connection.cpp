@@ -88,7 +88,8 @@ void Connection::write(std::vector<std::uint8_t> bytes) {
     if (closing_ || bytes.empty()) return;
     auto* req = new WriteReq;
     req->owned = std::move(bytes);
-    submit(req, uv_buf_init(reinterpret_cast<char*>(req->owned.data()), static_cast<unsigned>(req->owned.size())));
+    submit(req,
+           uv_buf_init(reinterpret_cast<char*>(req->owned.data()), static_cast<unsigned>(req->owned.size())));
 }
 
 void Connection::write(const ChunkRef& chunk, std::string_view slice) {
@@ -128,7 +129,9 @@ void Connection::on_shutdown_cb(uv_shutdown_t* req, int) {
     uv_close(reinterpret_cast<uv_handle_t*>(req->handle), on_close_cb);
 }
 
-void Connection::on_close_cb(uv_handle_t* h) { delete static_cast<Connection*>(h->data); }
+void Connection::on_close_cb(uv_handle_t* h) {
+    delete static_cast<Connection*>(h->data);
+}
 
 std::string Connection::peer_ip() {
     sockaddr_storage addr{};

@@ -1,7 +1,8 @@
 #pragma once
-// One TCP stream on an event loop: reads into shared chunks, writes owned or shared bytes, counts what is queued
-// (for backpressure), and closes once. The object owns its uv_tcp_t and never moves; after close() it belongs to
-// libuv and deletes itself in the close callback, so its owner must forget the pointer when it calls close().
+// One TCP stream on an event loop: reads into shared chunks, writes owned or shared bytes, counts what is
+// queued (for backpressure), and closes once. The object owns its uv_tcp_t and never moves; after close() it
+// belongs to libuv and deletes itself in the close callback, so its owner must forget the pointer when it
+// calls close().
 
 #include <uv.h>
 
@@ -18,7 +19,7 @@ namespace sluice::proxy {
 class Connection;
 
 class ConnectionHandler {
-public:
+  public:
     virtual ~ConnectionHandler() = default;
     // Bytes arrived; `chunk` holds them and may be kept (forwarded) by reference.
     virtual void on_read(Connection& c, const ChunkRef& chunk, std::string_view data) = 0;
@@ -33,7 +34,7 @@ public:
 };
 
 class Connection {
-public:
+  public:
     static constexpr std::size_t kHighWatermark = 1024 * 1024;
     static constexpr std::size_t kLowWatermark = 256 * 1024;
 
@@ -64,7 +65,7 @@ public:
     // The peer's address as text ("127.0.0.1"), empty when unknown.
     std::string peer_ip();
 
-private:
+  private:
     struct WriteReq;
     ~Connection();  // only from the close callback
     static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);

@@ -9,12 +9,12 @@
 namespace sluice::proxy {
 
 class Graveyard {
-public:
+  public:
     template <class T>
     void bury(std::unique_ptr<T> p) {
-        if (p) dead_.push_back(std::unique_ptr<void, void (*)(void*)>(p.release(), [](void* q) {
-                delete static_cast<T*>(q);
-            }));
+        if (p)
+            dead_.push_back(std::unique_ptr<void, void (*)(void*)>(
+                p.release(), [](void* q) { delete static_cast<T*>(q); }));
     }
     bool empty() const { return dead_.empty(); }
     void flush() {
@@ -25,7 +25,7 @@ public:
         }
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<void, void (*)(void*)>> dead_;
 };
 

@@ -23,7 +23,8 @@ class Listener {
 
     // Binds and listens; the error says which address and why. With `reuse_port`, several listeners (one per
     // worker) share the address and the kernel spreads connections across them.
-    std::optional<std::string> start(const ListenerConfig& where, int backlog = 1024, bool reuse_port = false);
+    std::optional<std::string> start(const ListenerConfig& where, int backlog = 1024,
+                                     bool reuse_port = false);
     void close();
     const std::string& name() const { return name_; }
 

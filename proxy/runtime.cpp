@@ -48,7 +48,8 @@ std::optional<ServerGreeting> read_greeting(const BackendAddress& b, int timeout
         if (n <= 0) break;
         buf.append(tmp, static_cast<std::size_t>(n));
         if (buf.size() >= protocol::kHeaderSize) {
-            std::size_t plen = static_cast<unsigned char>(buf[0]) | (static_cast<unsigned char>(buf[1]) << 8) |
+            std::size_t plen = static_cast<unsigned char>(buf[0]) |
+                               (static_cast<unsigned char>(buf[1]) << 8) |
                                (static_cast<unsigned char>(buf[2]) << 16);
             if (buf.size() >= protocol::kHeaderSize + plen) {
                 close(fd);

@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "health/backend_spec.hpp"
-#include "proxy/backend_gate.hpp"
 #include "protocol/capabilities.hpp"
+#include "proxy/backend_gate.hpp"
 #include "proxy/config.hpp"
 
 namespace sluice::proxy {
@@ -35,7 +35,7 @@ inline constexpr std::uint32_t kFirstSessionId = 1U << 30;
 
 // Which worker serves each session, and the backend thread behind it, for KILL across workers.
 class SessionRegistry {
-public:
+  public:
     struct Entry {
         Worker* worker = nullptr;
         std::uint32_t backend_thread = 0;  // 0: no backend connection right now
@@ -58,7 +58,7 @@ public:
         return it == map_.end() ? std::nullopt : std::optional<Entry>(it->second);
     }
 
-private:
+  private:
     mutable std::mutex mu_;
     std::unordered_map<std::uint32_t, Entry> map_;
 };
@@ -77,7 +77,7 @@ struct ServerGreeting {
 };
 
 class Runtime {
-public:
+  public:
     Runtime(const Config& config, std::vector<BackendAddress> backends, AccountStore& accounts)
         : config(config), backends(std::move(backends)), accounts(accounts) {
         for (std::size_t i = 0; i < this->backends.size(); ++i)
@@ -103,7 +103,7 @@ public:
         greeting_ = std::move(g);
     }
 
-private:
+  private:
     mutable std::mutex mu_;
     ServerGreeting greeting_;
 };

@@ -5,8 +5,8 @@
 #include <csignal>
 #include <thread>
 
-#include "protocol/error_codes.hpp"
 #include "health/monitor.hpp"
+#include "protocol/error_codes.hpp"
 #include "proxy/account_store.hpp"
 #include "proxy/log.hpp"
 #include "proxy/refusal.hpp"
@@ -35,7 +35,8 @@ std::optional<std::string> Server::start_workers() {
     runtime_ = std::make_unique<Runtime>(config_, std::move(backends), *accounts_);
     monitor_ = std::make_unique<health::Monitor>(config_.backends, config_.monitor);
     runtime_->monitor = monitor_.get();
-    if (auto g = probe_greeting(runtime_->backends, static_cast<int>(config_.monitor.connect_timeout.count())))
+    if (auto g =
+            probe_greeting(runtime_->backends, static_cast<int>(config_.monitor.connect_timeout.count())))
         runtime_->learn_greeting(*g);
     int n = config_.limits.workers > 0 ? config_.limits.workers
                                        : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -53,7 +54,8 @@ std::optional<std::string> Server::start_workers() {
     });
     monitor_->start();
     for (auto& w : workers_) w->start();
-    log(Component::proxy).info("client listener on {}:{} ({} workers)", config_.listen.address, config_.listen.port, n);
+    log(Component::proxy)
+        .info("client listener on {}:{} ({} workers)", config_.listen.address, config_.listen.port, n);
     return std::nullopt;
 }
 
@@ -73,9 +75,11 @@ int Server::run() {
         exit_code = 1;
         shutdown("start-up failed");
     } else {
-        log(Component::proxy).info("admin listener on {}:{}", config_.admin.listen.address, config_.admin.listen.port);
-        log(Component::proxy).info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION,
-                                   config_.backends.size(), config_.source);
+        log(Component::proxy)
+            .info("admin listener on {}:{}", config_.admin.listen.address, config_.admin.listen.port);
+        log(Component::proxy)
+            .info("sluice {} started with {} backend(s) (config {})", SLUICE_VERSION, config_.backends.size(),
+                  config_.source);
     }
     uv_run(&loop_, UV_RUN_DEFAULT);
     for (auto& w : workers_) w->join();
@@ -83,12 +87,14 @@ int Server::run() {
     if (exit_code == 0) {
         CountersSnapshot total;
         for (auto& w : workers_) total.add(w->counters());
-        log(Component::proxy).info(
-            "stopped: {} client connections ({} failed logins), {} statements, {} errors, {} bytes in, {} bytes "
-            "out, {} backend connects, {} pool hits, latency p50 {} us p99 {} us",
-            total.client_connections, total.logins_failed, total.statements, total.errors, total.bytes_from_clients,
-            total.bytes_to_clients, total.backend_connects, total.pool_hits, percentile_us(total.latency, 0.5),
-            percentile_us(total.latency, 0.99));
+        log(Component::proxy)
+            .info(
+                "stopped: {} client connections ({} failed logins), {} statements, {} errors, {} bytes in, "
+                "{} bytes "
+                "out, {} backend connects, {} pool hits, latency p50 {} us p99 {} us",
+                total.client_connections, total.logins_failed, total.statements, total.errors,
+                total.bytes_from_clients, total.bytes_to_clients, total.backend_connects, total.pool_hits,
+                percentile_us(total.latency, 0.5), percentile_us(total.latency, 0.99));
     }
     return exit_code;
 }

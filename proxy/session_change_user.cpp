@@ -32,7 +32,8 @@ void ClientSession::change_user(const PendingCommand& cmd) {
         worker_.pool().release(std::move(backend_));
     }
     deadline_ = std::chrono::steady_clock::now() + worker_.runtime().config.limits.handshake_timeout;
-    bool native = req->auth_plugin_name.empty() || req->auth_plugin_name == protocol::auth::kNativePasswordPlugin;
+    bool native =
+        req->auth_plugin_name.empty() || req->auth_plugin_name == protocol::auth::kNativePasswordPlugin;
     if (!native) {
         protocol::AuthSwitchRequest sw{std::string(protocol::auth::kNativePasswordPlugin), seed_ + '\0'};
         std::vector<std::uint8_t> out;

@@ -12,7 +12,8 @@
 
 namespace sluice::proxy {
 
-void ClientSession::on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq) {
+void ClientSession::on_client_payload(std::string_view payload, std::uint8_t first_seq,
+                                      std::uint8_t last_seq) {
     if (in_local_infile()) {
         // LOCAL INFILE: the file's packets (and the empty one that ends it) go to the backend as they come.
         std::vector<std::uint8_t> out;
@@ -24,8 +25,10 @@ void ClientSession::on_client_payload(std::string_view payload, std::uint8_t fir
         return;
     }
     PendingCommand cmd{std::vector<std::uint8_t>(payload.begin(), payload.end()), first_seq, last_seq};
-    if (state_ == State::idle && pending_.empty()) run_command(std::move(cmd));
-    else pending_.push_back(std::move(cmd));  // pipelined behind the running command
+    if (state_ == State::idle && pending_.empty())
+        run_command(std::move(cmd));
+    else
+        pending_.push_back(std::move(cmd));  // pipelined behind the running command
 }
 
 void ClientSession::run_command(PendingCommand cmd) {
@@ -84,8 +87,9 @@ void ClientSession::forward(const PendingCommand& cmd) {
 
 void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) {
     if (state_ != State::forwarding || !tracker_ || awaiting_backend_) {
-        log(Component::proxy).warn("{}unexpected {} bytes from an idle backend connection: dropping it", ctx(id_, b.name()),
-                                   data.size());
+        log(Component::proxy)
+            .warn("{}unexpected {} bytes from an idle backend connection: dropping it", ctx(id_, b.name()),
+                  data.size());
         worker_.graveyard().bury(std::move(backend_));
         return;
     }
@@ -93,8 +97,9 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
     while (pos < data.size()) {
         auto step = scanner_.step(data.substr(pos));
         if (!step) {
-            log(Component::proxy).error("{}malformed response ({}): closing the session", ctx(id_, b.name()),
-                                        protocol::to_string(step.error()));
+            log(Component::proxy)
+                .error("{}malformed response ({}): closing the session", ctx(id_, b.name()),
+                       protocol::to_string(step.error()));
             end("malformed backend response");
             return;
         }
@@ -102,18 +107,21 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         if (!step->payload_end) continue;
         auto status = tracker_->on_server_payload(*step->payload_end);
         if (status == protocol::TrackerStatus::protocol_error) {
-            log(Component::proxy).error("{}response breaks the protocol for {}: closing the session",
-                                        ctx(id_, b.name()), tracker_->command().name());
+            log(Component::proxy)
+                .error("{}response breaks the protocol for {}: closing the session", ctx(id_, b.name()),
+                       tracker_->command().name());
             end("backend protocol error");
             return;
         }
-        if (status == protocol::TrackerStatus::need_client) framer_.expect_sequence(scanner_.expected_sequence());
+        if (status == protocol::TrackerStatus::need_client)
+            framer_.expect_sequence(scanner_.expected_sequence());
         if (status == protocol::TrackerStatus::complete) {
             client_->write(chunk, data.substr(0, pos));
             Counters::add(worker_.counters().bytes_to_clients, pos);
             if (pos < data.size()) {
-                log(Component::proxy).warn("{}{} bytes after the end of a response: dropping the connection",
-                                           ctx(id_, b.name()), data.size() - pos);
+                log(Component::proxy)
+                    .warn("{}{} bytes after the end of a response: dropping the connection",
+                          ctx(id_, b.name()), data.size() - pos);
                 worker_.graveyard().bury(std::move(backend_));
             }
             on_response_complete();
@@ -170,9 +178,11 @@ void ClientSession::on_backend_ready(BackendConn& b) {
 
 void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& err) {
     // A lost or unreachable backend is the operator's business; a refused login (1049, 1045) the client's.
-    bool connection_failed = err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kBackendUnavailable.code;
-    log(Component::proxy).log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
-                              err.message);
+    bool connection_failed =
+        err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kBackendUnavailable.code;
+    log(Component::proxy)
+        .log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
+             err.message);
     worker_.graveyard().bury(std::move(backend_));
     worker_.runtime().sessions.set_backend(id_, 0);
     on_backend_failed(err);

@@ -1,6 +1,7 @@
 // ClientSession: KILL with the connection ids clients saw in Sluice's greeting. They are Sluice's session ids
 // (kFirstSessionId and up), not backend thread ids, so the statement is rewritten to name the backend thread
-// behind that session. Ids below kFirstSessionId are backend thread ids (from CONNECTION_ID()) and pass as is.
+// behind that session. Ids below kFirstSessionId are backend thread ids (from CONNECTION_ID()) and pass as
+// is.
 
 #include <fmt/format.h>
 
@@ -35,13 +36,15 @@ bool ClientSession::intercept_kill(const PendingCommand& cmd) {
     std::uint8_t reply_seq = static_cast<std::uint8_t>(cmd.last_seq + 1);
     auto target = worker_.runtime().sessions.find(id);
     if (!target) {
-        send_err(protocol::ErrPacket::make(protocol::er::kUnknownThread, fmt::format("Unknown thread id: {}", id)),
-                 reply_seq);
+        send_err(
+            protocol::ErrPacket::make(protocol::er::kUnknownThread, fmt::format("Unknown thread id: {}", id)),
+            reply_seq);
         return true;
     }
-    log(Component::proxy).info("{}KILL {}{} for session {}", ctx(id_), kill->query_only ? "QUERY " : "", id,
-                               target->backend_thread ? fmt::format("(backend thread {})", target->backend_thread)
-                                                      : std::string("(no backend connection)"));
+    log(Component::proxy)
+        .info("{}KILL {}{} for session {}", ctx(id_), kill->query_only ? "QUERY " : "", id,
+              target->backend_thread ? fmt::format("(backend thread {})", target->backend_thread)
+                                     : std::string("(no backend connection)"));
     if (!kill->query_only && id == id_) {
         end("KILL of its own connection");
         return true;

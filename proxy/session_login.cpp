@@ -26,11 +26,12 @@ namespace cap = protocol::cap;
 // What Sluice can relay unchanged. Not SSL or compression (yet), not the MariaDB extensions that change
 // result-set layouts (cached metadata) or add commands the tracker does not follow (bulk execution).
 constexpr protocol::Capabilities kRelayable =
-    cap::kLongPassword | cap::kFoundRows | cap::kLongFlag | cap::kConnectWithDb | cap::kNoSchema | cap::kOdbc |
-    cap::kLocalFiles | cap::kIgnoreSpace | cap::kProtocol41 | cap::kInteractive | cap::kIgnoreSigpipe |
-    cap::kTransactions | cap::kReserved | cap::kSecureConnection | cap::kMultiStatements | cap::kMultiResults |
-    cap::kPsMultiResults | cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
-    cap::kSessionTrack | cap::kDeprecateEof | cap::kMariaDbProgress;
+    cap::kLongPassword | cap::kFoundRows | cap::kLongFlag | cap::kConnectWithDb | cap::kNoSchema |
+    cap::kOdbc | cap::kLocalFiles | cap::kIgnoreSpace | cap::kProtocol41 | cap::kInteractive |
+    cap::kIgnoreSigpipe | cap::kTransactions | cap::kReserved | cap::kSecureConnection |
+    cap::kMultiStatements | cap::kMultiResults | cap::kPsMultiResults | cap::kPluginAuth |
+    cap::kConnectAttrs | cap::kPluginAuthLenencClientData | cap::kSessionTrack | cap::kDeprecateEof |
+    cap::kMariaDbProgress;
 
 constexpr std::size_t kLoginMaxPayload = 64 * 1024;
 
@@ -86,14 +87,16 @@ void ClientSession::on_login_payload(std::string_view payload, std::uint8_t seq)
 
 void ClientSession::on_handshake_response(std::string_view payload) {
     if (protocol::is_ssl_request(payload)) {
-        send_err(protocol::ErrPacket::make(protocol::er::kHandshakeError, "Bad handshake: Sluice does not offer TLS yet"),
+        send_err(protocol::ErrPacket::make(protocol::er::kHandshakeError,
+                                           "Bad handshake: Sluice does not offer TLS yet"),
                  next_seq_, true);
         return;
     }
     protocol::ByteReader r(payload);
     auto resp = protocol::HandshakeResponse41::parse(r, caps_);
     if (!resp) {
-        log(Component::proxy).info("{}bad handshake from {}: {}", ctx(id_), client_ip_, protocol::to_string(resp.error()));
+        log(Component::proxy)
+            .info("{}bad handshake from {}: {}", ctx(id_), client_ip_, protocol::to_string(resp.error()));
         send_err(protocol::ErrPacket::make(protocol::er::kHandshakeError, "Bad handshake"), next_seq_, true);
         return;
     }
@@ -104,7 +107,8 @@ void ClientSession::on_handshake_response(std::string_view payload) {
     database_ = resp->database;
     attributes_ = resp->attributes;
     auth_response_ = resp->auth_response;
-    if (protocol::has(resp->capabilities, cap::kPluginAuth) && resp->auth_plugin_name != protocol::auth::kNativePasswordPlugin) {
+    if (protocol::has(resp->capabilities, cap::kPluginAuth) &&
+        resp->auth_plugin_name != protocol::auth::kNativePasswordPlugin) {
         // Another plugin (caching_sha2_password, client_ed25519...): ask for mysql_native_password instead.
         protocol::AuthSwitchRequest sw{std::string(protocol::auth::kNativePasswordPlugin), seed_ + '\0'};
         std::vector<std::uint8_t> out;
@@ -135,12 +139,13 @@ void ClientSession::authenticate() {
     }
     if (account && account->locked) {
         log(Component::proxy).info("{}account {} is locked", ctx(id_), account_name(*account));
-        send_err(protocol::ErrPacket::make(protocol::er::kAccountLocked, "Access denied, this account is locked"),
-                 next_seq_, true);
+        send_err(
+            protocol::ErrPacket::make(protocol::er::kAccountLocked, "Access denied, this account is locked"),
+            next_seq_, true);
         return;
     }
-    std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_, client_ip_,
-                                     auth_response_.empty() ? "NO" : "YES");
+    std::string denied = fmt::format("Access denied for user '{}'@'{}' (using password: {})", user_,
+                                     client_ip_, auth_response_.empty() ? "NO" : "YES");
     log(Component::proxy).info("{}{} ({})", ctx(id_), denied, account ? "wrong password" : "no such account");
     Counters::add(worker_.counters().logins_failed);
     send_err(protocol::ErrPacket::make(protocol::er::kAccessDenied, denied), next_seq_, true);
@@ -149,8 +154,9 @@ void ClientSession::authenticate() {
 bool ClientSession::verify(const Account& account) {
     if (account.locked) return false;
     if (account.plugin != AuthPlugin::native_password) {
-        log(Component::proxy).warn("{}account {} uses the {} plugin, which Sluice cannot proxy", ctx(id_),
-                                   account_name(account), account.plugin_name);
+        log(Component::proxy)
+            .warn("{}account {} uses the {} plugin, which Sluice cannot proxy", ctx(id_),
+                  account_name(account), account.plugin_name);
         return false;
     }
     BackendLogin login;
@@ -202,7 +208,8 @@ void ClientSession::open_backend() {
     BackendGate& gate = *rt.gates[index];
     auto now = std::chrono::steady_clock::now();
     auto verdict = gate.try_open(now);
-    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index)) verdict = gate.try_open(now);
+    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index))
+        verdict = gate.try_open(now);
     switch (verdict) {
         case BackendGate::Verdict::open:
             slot_wait_until_.reset();
@@ -218,14 +225,15 @@ void ClientSession::open_backend() {
             slot_wait_until_.reset();
             on_backend_failed(protocol::ErrPacket::make(
                 protocol::er::kConCountError,
-                fmt::format("Too many connections to backend '{}' (max_backend_connections {})", backend.spec.name,
-                            rt.config.limits.max_backend_connections)));
+                fmt::format("Too many connections to backend '{}' (max_backend_connections {})",
+                            backend.spec.name, rt.config.limits.max_backend_connections)));
             return;
         case BackendGate::Verdict::backing_off:
             on_backend_failed(protocol::ErrPacket::make(
                 protocol::er::kBackendUnavailable,
                 fmt::format("Can't connect to backend '{}' ({}:{}): it failed recently; next try in {} ms",
-                            backend.spec.name, backend.spec.host, backend.spec.port, gate.retry_in(now).count())));
+                            backend.spec.name, backend.spec.host, backend.spec.port,
+                            gate.retry_in(now).count())));
             return;
     }
 }
@@ -238,8 +246,9 @@ void ClientSession::on_login_done() {
     }
     send_ok(next_seq_);
     move_to(State::idle);
-    log(Component::proxy).debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,
-                                database_.empty() ? "" : fmt::format(", database '{}'", database_));
+    log(Component::proxy)
+        .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,
+               database_.empty() ? "" : fmt::format(", database '{}'", database_));
 }
 
 void ClientSession::send_ok(std::uint8_t seq) {

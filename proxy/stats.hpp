@@ -9,13 +9,15 @@
 
 namespace sluice::proxy {
 
-// Statement latency in power-of-two buckets of microseconds: bucket k holds [2^k, 2^(k+1)) µs, bucket 0 also 0.
+// Statement latency in power-of-two buckets of microseconds: bucket k holds [2^k, 2^(k+1)) µs, bucket 0 also
+// 0.
 class LatencyHistogram {
-public:
+  public:
     static constexpr std::size_t kBuckets = 40;
 
     void record(std::chrono::nanoseconds d) {
-        auto us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+        auto us =
+            static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
         std::size_t b = us == 0 ? 0 : static_cast<std::size_t>(63 - __builtin_clzll(us));
         counts_[b < kBuckets ? b : kBuckets - 1].fetch_add(1, std::memory_order_relaxed);
     }
@@ -24,7 +26,7 @@ public:
         for (std::size_t i = 0; i < kBuckets; ++i) sum[i] += count(i);
     }
 
-private:
+  private:
     std::array<std::atomic<std::uint64_t>, kBuckets> counts_{};
 };
 
@@ -42,13 +44,15 @@ struct Counters {
     std::atomic<std::uint64_t> pool_hits{0};
     LatencyHistogram latency;
 
-    static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
+    static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+        c.fetch_add(n, std::memory_order_relaxed);
+    }
 };
 
 // A plain copy summed over workers, for reports.
 struct CountersSnapshot {
-    std::uint64_t client_connections = 0, logins_failed = 0, statements = 0, errors = 0, bytes_from_clients = 0,
-                  bytes_to_clients = 0, backend_connects = 0, pool_hits = 0;
+    std::uint64_t client_connections = 0, logins_failed = 0, statements = 0, errors = 0,
+                  bytes_from_clients = 0, bytes_to_clients = 0, backend_connects = 0, pool_hits = 0;
     std::array<std::uint64_t, LatencyHistogram::kBuckets> latency{};
     void add(const Counters& c);
 };

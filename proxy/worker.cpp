@@ -32,10 +32,13 @@ Worker::Worker(Runtime& runtime, int index)
 
 Worker::~Worker() {
     join();
-    if (uv_loop_close(&loop_) != 0) log(Component::proxy).error("worker {}: loop closed with open handles", index_);
+    if (uv_loop_close(&loop_) != 0)
+        log(Component::proxy).error("worker {}: loop closed with open handles", index_);
 }
 
-std::optional<std::string> Worker::listen() { return listener_.start(runtime_.config.listen, 1024, true); }
+std::optional<std::string> Worker::listen() {
+    return listener_.start(runtime_.config.listen, 1024, true);
+}
 
 void Worker::start() {
     if (runtime_.monitor) topology_ = runtime_.monitor->snapshot();
@@ -49,8 +52,12 @@ void Worker::start() {
     });
 }
 
-void Worker::request_stop() { uv_async_send(&stop_async_); }
-void Worker::notify_accounts() { uv_async_send(&accounts_async_); }
+void Worker::request_stop() {
+    uv_async_send(&stop_async_);
+}
+void Worker::notify_accounts() {
+    uv_async_send(&accounts_async_);
+}
 
 void Worker::kill_session(std::uint32_t id) {
     {
@@ -68,10 +75,13 @@ void Worker::on_kill(uv_async_t* h) {
         ids.swap(self->kills_);
     }
     for (auto id : ids)
-        if (auto it = self->sessions_.find(id); it != self->sessions_.end()) it->second->end("killed (KILL CONNECTION)");
+        if (auto it = self->sessions_.find(id); it != self->sessions_.end())
+            it->second->end("killed (KILL CONNECTION)");
 }
 
-void Worker::notify_topology() { uv_async_send(&topology_async_); }
+void Worker::notify_topology() {
+    uv_async_send(&topology_async_);
+}
 
 void Worker::on_topology(uv_async_t* h) {
     auto* self = static_cast<Worker*>(h->data);
@@ -79,7 +89,8 @@ void Worker::on_topology(uv_async_t* h) {
 }
 
 std::size_t Worker::primary_index() const {
-    if (topology_ && topology_->primary && *topology_->primary < runtime_.backends.size()) return *topology_->primary;
+    if (topology_ && topology_->primary && *topology_->primary < runtime_.backends.size())
+        return *topology_->primary;
     return 0;
 }
 
@@ -87,7 +98,9 @@ void Worker::join() {
     if (thread_.joinable()) thread_.join();
 }
 
-void Worker::on_stop(uv_async_t* h) { static_cast<Worker*>(h->data)->stop_now(); }
+void Worker::on_stop(uv_async_t* h) {
+    static_cast<Worker*>(h->data)->stop_now();
+}
 
 void Worker::stop_now() {
     if (stopping_) return;
@@ -106,9 +119,10 @@ void Worker::maybe_finish() {
     if (!stopping_ || handles_closed_ || !sessions_.empty()) return;
     handles_closed_ = true;
     pool_.clear();
-    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
-                           reinterpret_cast<uv_handle_t*>(&kill_async_), reinterpret_cast<uv_handle_t*>(&topology_async_),
-                           reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
+    for (uv_handle_t* h :
+         {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
+          reinterpret_cast<uv_handle_t*>(&kill_async_), reinterpret_cast<uv_handle_t*>(&topology_async_),
+          reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
         uv_close(h, nullptr);
 }
 
@@ -128,8 +142,10 @@ void Worker::on_tick(uv_timer_t* h) {
     for (auto& [id, s] : self->sessions_) all.push_back(s.get());
     bool past_deadline = self->stopping_ && now >= self->stop_deadline_;
     for (ClientSession* s : all) {
-        if (past_deadline) s->end("shutdown timeout");
-        else s->check_deadline(now);
+        if (past_deadline)
+            s->end("shutdown timeout");
+        else
+            s->check_deadline(now);
     }
 }
 
@@ -143,9 +159,10 @@ void Worker::on_connection(uv_stream_t* server) {
     const LimitsConfig& limits = runtime_.config.limits;
     if (runtime_.client_sessions.fetch_add(1) >= limits.max_client_connections) {
         runtime_.client_sessions.fetch_sub(1);
-        log(Component::proxy).warn("refusing a client: max_client_connections ({}) reached",
-                                   limits.max_client_connections);
-        refuse_connection(server, protocol::ErrPacket::make(protocol::er::kConCountError, "Too many connections"));
+        log(Component::proxy)
+            .warn("refusing a client: max_client_connections ({}) reached", limits.max_client_connections);
+        refuse_connection(server,
+                          protocol::ErrPacket::make(protocol::er::kConCountError, "Too many connections"));
         return;
     }
     Counters::add(counters_.client_connections);

@@ -1,19 +1,19 @@
 #pragma once
-// One event-loop thread. It owns its listener socket (SO_REUSEPORT: the kernel spreads clients across workers),
-// its sessions, its backend pool and its buffers; nothing on its data path takes a lock. Other threads talk to
-// it only through uv_async handles (stop, accounts refreshed).
+// One event-loop thread. It owns its listener socket (SO_REUSEPORT: the kernel spreads clients across
+// workers), its sessions, its backend pool and its buffers; nothing on its data path takes a lock. Other
+// threads talk to it only through uv_async handles (stop, accounts refreshed).
 
 #include <uv.h>
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
-#include <mutex>
 #include <thread>
-#include <vector>
 #include <unordered_map>
+#include <vector>
 
 #include "health/topology.hpp"
 #include "proxy/backend_pool.hpp"
@@ -28,7 +28,7 @@ namespace sluice::proxy {
 class ClientSession;
 
 class Worker {
-public:
+  public:
     Worker(Runtime& runtime, int index);
     ~Worker();
     Worker(const Worker&) = delete;
@@ -60,7 +60,7 @@ public:
     // A session is over: forget it and delete it after the current callback.
     void session_ended(ClientSession& s);
 
-private:
+  private:
     static void on_stop(uv_async_t* h);
     static void on_accounts(uv_async_t* h);
     static void on_kill(uv_async_t* h);

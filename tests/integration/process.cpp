@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -200,8 +200,12 @@ static std::string recv_loop(int fd, int timeout_ms, bool until_closed) {
     return out;
 }
 
-std::string recv_some(int fd, int timeout_ms) { return recv_loop(fd, timeout_ms, false); }
-std::string recv_until_closed(int fd, int timeout_ms) { return recv_loop(fd, timeout_ms, true); }
+std::string recv_some(int fd, int timeout_ms) {
+    return recv_loop(fd, timeout_ms, false);
+}
+std::string recv_until_closed(int fd, int timeout_ms) {
+    return recv_loop(fd, timeout_ms, true);
+}
 
 bool closed_by_peer(int fd) {
     char c;

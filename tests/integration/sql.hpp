@@ -57,11 +57,11 @@ inline std::string describe(const std::optional<SqlError>& e) {
 }
 
 // Requires success, showing the error otherwise.
-#define REQUIRE_OK(expr)                                \
-    do {                                                \
-        auto sluice_test_err_ = (expr);                 \
+#define REQUIRE_OK(expr)                                  \
+    do {                                                  \
+        auto sluice_test_err_ = (expr);                   \
         INFO(::sluice::test::describe(sluice_test_err_)); \
-        REQUIRE_FALSE(sluice_test_err_.has_value());    \
+        REQUIRE_FALSE(sluice_test_err_.has_value());      \
     } while (0)
 
 // Connects or throws with the server's message.

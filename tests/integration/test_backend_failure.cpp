@@ -45,11 +45,16 @@ TEST_CASE("no backend to be had: logins fail at once with a clear error, and ret
     std::string dir = make_temp_dir();
     int port = free_port();
     write_file(dir + "/s.yaml",
-               "listen: {address: 127.0.0.1, port: " + std::to_string(port) + "}\n"
-               "admin: {address: 127.0.0.1, port: " + std::to_string(free_port()) + ", password: x}\n"
-               "backends:\n  - {name: gone, host: 127.0.0.1, port: " + std::to_string(free_port()) + "}\n"
-               "monitor: {user: monitor, password: monitor, auto_failover: false}\n"
-               "users: {fetch_from_backends: false, list: [{name: app, password: app}]}\n");
+               "listen: {address: 127.0.0.1, port: " + std::to_string(port) +
+                   "}\n"
+                   "admin: {address: 127.0.0.1, port: " +
+                   std::to_string(free_port()) +
+                   ", password: x}\n"
+                   "backends:\n  - {name: gone, host: 127.0.0.1, port: " +
+                   std::to_string(free_port()) +
+                   "}\n"
+                   "monitor: {user: monitor, password: monitor, auto_failover: false}\n"
+                   "users: {fetch_from_backends: false, list: [{name: app, password: app}]}\n");
     {
         Process p({sluice_binary(), "-c", dir + "/s.yaml"}, dir + "/log");
         REQUIRE(wait_port(port, std::chrono::seconds(10)));

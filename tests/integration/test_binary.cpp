@@ -142,7 +142,8 @@ TEST_CASE("JSON logs: one object per line with the component") {
         CAPTURE(line);
         CHECK(line.starts_with("{\"ts\":\""));
         CHECK(line.ends_with("}"));
-        CHECK((line.find("\"component\":\"proxy\"") != std::string::npos || line.find("\"component\":\"health\"") != std::string::npos));
+        CHECK((line.find("\"component\":\"proxy\"") != std::string::npos ||
+               line.find("\"component\":\"health\"") != std::string::npos));
         ++lines;
         at = nl == std::string::npos ? log.size() : nl + 1;
     }

@@ -24,7 +24,8 @@ void setup_schema();
 // Client options for the shared Sluice; naming the test database creates it first.
 ConnectOptions through_sluice(std::string db = "") {
     if (db == "t_path") setup_schema();
-    return {.port = shared_sluice().client_port(), .user = "app", .password = "app", .database = std::move(db)};
+    return {
+        .port = shared_sluice().client_port(), .user = "app", .password = "app", .database = std::move(db)};
 }
 
 void setup_schema() {
@@ -80,8 +81,9 @@ TEST_CASE("server-side prepared statements: every parameter type, NULLs, long da
     setup_schema();
     Conn c;
     connect_or_throw(c, through_sluice("t_path"));
-    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE ps (i INT, b BIGINT, d DOUBLE, s VARCHAR(50), bl LONGBLOB, "
-                         "dt DATETIME, n INT NULL)"));
+    REQUIRE_OK(
+        c.exec("CREATE OR REPLACE TABLE ps (i INT, b BIGINT, d DOUBLE, s VARCHAR(50), bl LONGBLOB, "
+               "dt DATETIME, n INT NULL)"));
     MYSQL_STMT* st = mysql_stmt_init(c.raw());
     const char* sql = "INSERT INTO ps VALUES (?, ?, ?, ?, ?, ?, ?)";
     REQUIRE(mysql_stmt_prepare(st, sql, std::strlen(sql)) == 0);
@@ -166,7 +168,8 @@ TEST_CASE("a cursor fetches rows in batches") {
 TEST_CASE("a CALL with several result sets, and multi-statements") {
     Conn c;
     connect_or_throw(c, through_sluice("t_path"));
-    REQUIRE_OK(c.exec("CREATE OR REPLACE PROCEDURE two_results() BEGIN SELECT 1 AS a; SELECT 2 AS b, 3 AS c; END"));
+    REQUIRE_OK(
+        c.exec("CREATE OR REPLACE PROCEDURE two_results() BEGIN SELECT 1 AS a; SELECT 2 AS b, 3 AS c; END"));
     REQUIRE(mysql_real_query(c.raw(), "CALL two_results()", 18) == 0);
     int results = 0;
     do {
@@ -250,7 +253,8 @@ TEST_CASE("bad clients are dropped or answered, and a parallel client never noti
         REQUIRE(fd >= 0);
         std::string greeting = recv_some(fd, 2000);
         CHECK(greeting.size() > 4);
-        if (!bytes.empty()) CHECK(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == (ssize_t)bytes.size());
+        if (!bytes.empty())
+            CHECK(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == (ssize_t)bytes.size());
         return fd;
     };
     SUBCASE("random bytes instead of a handshake") {
@@ -264,7 +268,10 @@ TEST_CASE("bad clients are dropped or answered, and a parallel client never noti
         ::close(fd);
     }
     SUBCASE("a 16 MiB length header with 10 bytes behind it, then close") {
-        int fd = send_raw(std::string("\xff\xff\xff\x01" "0123456789", 14));
+        int fd =
+            send_raw(std::string("\xff\xff\xff\x01"
+                                 "0123456789",
+                                 14));
         ::close(fd);
     }
     SUBCASE("a client that connects and sends nothing is dropped after handshake_timeout") {
@@ -364,10 +371,13 @@ TEST_CASE("accounts: a user created after start-up logs in at once; host restric
     REQUIRE_OK(root.exec("DROP USER 'late'@'%', 'remote'@'10.1.2.%'"));
 }
 
-TEST_CASE("limits: max_client_connections (ERR 1040), max_backend_connections (wait, then a clear ERR), idle_timeout") {
+TEST_CASE(
+    "limits: max_client_connections (ERR 1040), max_backend_connections (wait, then a clear ERR), "
+    "idle_timeout") {
     Cluster& c = shared_cluster();
-    Sluice s(c, "limits:\n  workers: 1\n  max_client_connections: 3\n  max_backend_connections: 2\n"
-                "  connect_timeout: 500ms\n  idle_timeout: 1s\n");
+    Sluice s(c,
+             "limits:\n  workers: 1\n  max_client_connections: 3\n  max_backend_connections: 2\n"
+             "  connect_timeout: 500ms\n  idle_timeout: 1s\n");
     ConnectOptions app{.port = s.client_port(), .user = "app", .password = "app"};
     Conn a, b;
     connect_or_throw(a, app);
@@ -400,8 +410,9 @@ TEST_CASE("limits: max_client_connections (ERR 1040), max_backend_connections (w
 TEST_CASE("prepared statements: the remaining parameter types round-trip through Sluice") {
     Conn c;
     connect_or_throw(c, through_sluice("t_path"));
-    REQUIRE_OK(c.exec("CREATE OR REPLACE TABLE ps2 (t TINYINT, sm SMALLINT, m MEDIUMINT, f FLOAT, dc DECIMAL(10,3), "
-                      "d DATE, tm TIME(3), ts TIMESTAMP(6) NULL, y YEAR, bt BIT(8), e ENUM('a','b'), j JSON)"));
+    REQUIRE_OK(
+        c.exec("CREATE OR REPLACE TABLE ps2 (t TINYINT, sm SMALLINT, m MEDIUMINT, f FLOAT, dc DECIMAL(10,3), "
+               "d DATE, tm TIME(3), ts TIMESTAMP(6) NULL, y YEAR, bt BIT(8), e ENUM('a','b'), j JSON)"));
     MYSQL_STMT* st = mysql_stmt_init(c.raw());
     const char* sql = "INSERT INTO ps2 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     REQUIRE(mysql_stmt_prepare(st, sql, std::strlen(sql)) == 0);
@@ -413,7 +424,8 @@ TEST_CASE("prepared statements: the remaining parameter types round-trip through
     unsigned long dc_len = std::strlen(dc);
     MYSQL_TIME d{}, tm{}, ts{};
     d.year = 2026, d.month = 2, d.day = 28, d.time_type = MYSQL_TIMESTAMP_DATE;
-    tm.hour = 13, tm.minute = 14, tm.second = 15, tm.second_part = 123000, tm.time_type = MYSQL_TIMESTAMP_TIME;
+    tm.hour = 13, tm.minute = 14, tm.second = 15, tm.second_part = 123000,
+    tm.time_type = MYSQL_TIMESTAMP_TIME;
     ts.year = 2026, ts.month = 11, ts.day = 23, ts.hour = 3, ts.second_part = 654321;
     ts.time_type = MYSQL_TIMESTAMP_DATETIME;
     short y = 2026;
@@ -442,5 +454,6 @@ TEST_CASE("prepared statements: the remaining parameter types round-trip through
     mysql_stmt_close(st);
     CHECK(c.scalar("SELECT COUNT(*) FROM ps2") == "2");
     CHECK(c.scalar("SELECT CONCAT_WS('|', t, sm, m, f, dc, d, tm, ts, y, HEX(bt), e, j) FROM ps2 LIMIT 1") ==
-          "-7|-300|70000|1.5|1234.567|2026-02-28|13:14:15.123|2026-11-23 03:00:00.654321|2026|81|b|{\"k\": [1, 2]}");
+          "-7|-300|70000|1.5|1234.567|2026-02-28|13:14:15.123|2026-11-23 03:00:00.654321|2026|81|b|{\"k\": "
+          "[1, 2]}");
 }

@@ -33,7 +33,8 @@ long rss_kib(pid_t pid) {
 
 std::string mariadb_cli(int port, const std::string& sql, const std::string& db = "") {
     std::vector<std::string> argv{"mariadb", "--no-defaults", "-h127.0.0.1", "-P" + std::to_string(port),
-                                  "-uapp", "-papp", "--batch", "-e", sql};
+                                  "-uapp",   "-papp",         "--batch",     "-e",
+                                  sql};
     if (!db.empty()) argv.push_back(db);
     RunResult r = run(argv);
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -60,7 +61,8 @@ TEST_CASE("a 1 GiB result read slowly: Sluice's memory stays bounded (backpressu
     Cluster& c = shared_cluster();
     Sluice s(c, "limits:\n  workers: 1\n");
     Conn client;
-    connect_or_throw(client, {.port = s.client_port(), .user = "app", .password = "app", .database = "sbtest"});
+    connect_or_throw(client,
+                     {.port = s.client_port(), .user = "app", .password = "app", .database = "sbtest"});
     long before = rss_kib(s.pid());
     const char* q = "SELECT seq, REPEAT('x', 1000) FROM seq_1_to_1048576";  // ~1 GiB of rows
     REQUIRE(mysql_real_query(client.raw(), q, std::strlen(q)) == 0);
@@ -102,7 +104,8 @@ TEST_CASE("2,000 concurrent client connections, each running queries") {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
                 auto conn = std::make_unique<Conn>();
-                if (conn->connect({.port = s.client_port(), .user = "app", .password = "app", .timeout_s = 30})) {
+                if (conn->connect(
+                        {.port = s.client_port(), .user = "app", .password = "app", .timeout_s = 30})) {
                     ++failed;
                     continue;
                 }
@@ -114,8 +117,10 @@ TEST_CASE("2,000 concurrent client connections, each running queries") {
             // All 2,000 are open now: each runs two statements.
             for (auto& conn : conns[t]) {
                 std::string id = conn->scalar("SELECT CONNECTION_ID()");
-                if (conn->scalar("SELECT " + id + " + 1") == std::to_string(std::stoll(id) + 1)) ++answered;
-                else ++failed;
+                if (conn->scalar("SELECT " + id + " + 1") == std::to_string(std::stoll(id) + 1))
+                    ++answered;
+                else
+                    ++failed;
             }
         });
     }
@@ -131,10 +136,16 @@ TEST_CASE("sysbench oltp_read_write, 16 threads, 60 s through Sluice: zero error
     }
     Cluster& c = shared_cluster();
     Sluice s(c);
-    std::vector<std::string> common{"sysbench",      "oltp_read_write",      "--mysql-host=127.0.0.1",
-                                    "--mysql-port=" + std::to_string(s.client_port()), "--mysql-user=app",
-                                    "--mysql-password=app", "--mysql-db=sbtest", "--tables=4",
-                                    "--table-size=10000",   "--db-driver=mysql"};
+    std::vector<std::string> common{"sysbench",
+                                    "oltp_read_write",
+                                    "--mysql-host=127.0.0.1",
+                                    "--mysql-port=" + std::to_string(s.client_port()),
+                                    "--mysql-user=app",
+                                    "--mysql-password=app",
+                                    "--mysql-db=sbtest",
+                                    "--tables=4",
+                                    "--table-size=10000",
+                                    "--db-driver=mysql"};
     auto with = [&](std::vector<std::string> extra) {
         auto a = common;
         a.insert(a.end(), extra.begin(), extra.end());
@@ -143,15 +154,16 @@ TEST_CASE("sysbench oltp_read_write, 16 threads, 60 s through Sluice: zero error
     run(with({"cleanup"}));
     RunResult prep = run(with({"prepare"}), std::chrono::seconds(300));
     REQUIRE_MESSAGE(prep.exit_code == 0, prep.output);
-    RunResult r = run(with({"--threads=16", "--time=60", "--report-interval=0", "run"}), std::chrono::seconds(300));
+    RunResult r =
+        run(with({"--threads=16", "--time=60", "--report-interval=0", "run"}), std::chrono::seconds(300));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     auto line_of = [&](const std::string& key) {
         auto at = r.output.find(key);
         return at == std::string::npos ? std::string() : r.output.substr(at, r.output.find('\n', at) - at);
     };
     MESSAGE(line_of("transactions:") << " | " << line_of("queries:") << " | " << line_of("ignored errors:"));
-    // sysbench itself aborts the run on any error other than a deadlock (which it retries and counts as ignored,
-    // see MARIADB-NOTES); a run to the end with exit 0 is a run without errors.
+    // sysbench itself aborts the run on any error other than a deadlock (which it retries and counts as
+    // ignored, see MARIADB-NOTES); a run to the end with exit 0 is a run without errors.
     CHECK(r.output.find("FATAL") == std::string::npos);
     CHECK(line_of("transactions:").find("transactions:") != std::string::npos);
     run(with({"cleanup"}));

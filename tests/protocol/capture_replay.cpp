@@ -93,8 +93,7 @@ void Replayer::on_payload(bool from_client, std::string_view payload, std::uint8
             phase_ = Phase::commands;
             return;
         }
-        case Phase::commands:
-            break;
+        case Phase::commands: break;
     }
     if (from_client) {
         on_client(payload);
@@ -198,8 +197,7 @@ void Replayer::deep_parse(std::string_view payload) {
             CHECK(BinaryRow::parse(r, caps_, statements_[current_stmt_].columns).ok());
             return;
         }
-        default:
-            return;
+        default: return;
     }
 }
 

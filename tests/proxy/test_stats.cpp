@@ -9,8 +9,8 @@ TEST_CASE("latency histogram buckets and percentiles") {
     Counters c;
     for (int i = 0; i < 90; ++i) c.latency.record(microseconds(100));  // bucket 6: [64, 128)
     for (int i = 0; i < 9; ++i) c.latency.record(milliseconds(5));     // bucket 12: [4096, 8192)
-    c.latency.record(seconds(2));                                     // bucket 20
-    c.latency.record(nanoseconds(10));                                // bucket 0
+    c.latency.record(seconds(2));                                      // bucket 20
+    c.latency.record(nanoseconds(10));                                 // bucket 0
     CountersSnapshot s;
     s.add(c);
     s.add(c);  // two workers alike
