@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "health/log.hpp"
@@ -12,6 +13,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kActionReadTimeoutMs = 5000;
+
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
@@ -21,6 +24,14 @@ std::string describe_error(const SqlError& e) {
 }
 
 }  // namespace
+
+Actions::Actions(const MonitorSettings& settings, Event& event) : settings_(settings), event_(event) {
+    // STOP SLAVE waits for the SQL thread to finish the event group it is applying, and RESET SLAVE ALL
+    // removes relay logs: longer than a check may take. The servers answered the last check, so a frozen one
+    // is unlikely.
+    settings_.read_timeout =
+        std::max(settings_.read_timeout, std::chrono::milliseconds(kActionReadTimeoutMs));
+}
 
 SqlConn* Actions::conn(const BackendSpec& b, SqlError& error) {
     auto& c = conns_[b.name];

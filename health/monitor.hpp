@@ -152,6 +152,7 @@ class Monitor {
     DeriveContext ctx_;
     std::set<std::string> former_primaries_;
     std::optional<std::chrono::steady_clock::time_point> last_failover_;
+    std::optional<std::chrono::steady_clock::time_point> abandoned_at_;  // last automatic failover given up
     std::uint64_t version_ = 0;
     bool writes_paused_ = false;
     bool failover_in_progress_ = false;
