@@ -14,6 +14,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kActionReadTimeoutMs = 5000;
+constexpr const char* kHistorySql =
+    "SELECT CONCAT_WS(',', NULLIF(@@gtid_slave_pos, ''), NULLIF(@@gtid_binlog_state, ''))";
 
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -142,7 +144,8 @@ bool Actions::wait_gtid(const BackendSpec& b, const GtidSet& target, std::chrono
         }
         if (got == "0") {
             std::optional<std::string> pos;
-            if (auto e = c->scalar("SELECT @@gtid_slave_pos", pos)) {
+            // Its whole history (what it applied and what its binlog holds), as ServerStatus::history().
+            if (auto e = c->scalar(kHistorySql, pos)) {
                 error = *e;
                 break;
             }

@@ -7,7 +7,8 @@
 // Threads: one monitor thread runs ticks and every action; one thread per backend runs its checks. The
 // public methods may be called from any thread: snapshot() and events() never wait on servers;
 // switchover(), failover() and rejoin() hand the work to the monitor thread and block until it is done
-// (bounded by the configured timeouts), so they must not be called on an event loop.
+// (bounded by the configured timeouts), so they must not be called on an event loop (nor from the change
+// callback, which runs on the monitor thread: refused).
 
 #include <atomic>
 #include <chrono>
@@ -114,6 +115,7 @@ class Monitor {
     // Switchover (monitor_switchover.cpp).
     OperationResult do_switchover(const std::optional<std::string>& target);
     OperationResult perform_switchover(const Plan& plan);
+    bool catch_up_before_pause(const Plan& plan, Actions& a);
     void undo_switchover(const Plan& plan, Actions& a, bool promoted);
 
     // Fencing and rejoin (monitor_rejoin.cpp).
