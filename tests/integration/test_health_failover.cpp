@@ -212,3 +212,52 @@ TEST_CASE(
     CHECK(r.message.starts_with("failover refused (behind): db3 "));
     m.stop();
 }
+
+TEST_CASE("a replica that was down during the failover follows the new primary when it returns") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    c.kill_node(2, SIGKILL);
+    wait_roles(m, "db1=primary db2=replica db3=down");
+    double took = 0;
+    kill_primary_and_wait(c, m, took);
+    wait_roles(m, "db1=down db2=primary db3=down");
+    Conn np;
+    connect_or_throw(np, c.app(1));
+    REQUIRE_FALSE(np.exec("CREATE TABLE sbtest.late (id INT PRIMARY KEY)"));
+    REQUIRE_FALSE(np.exec("INSERT INTO sbtest.late VALUES (1)"));
+
+    c.start_node(2);  // still configured to replicate from the dead db1
+    auto t = wait_roles(m, "db1=down db2=primary db3=replica");
+    CHECK(t->backends[2].master == 1u);
+    auto rejoins = events_of(m, EventKind::rejoin);
+    REQUIRE(rejoins.size() == 1);
+    CHECK(rejoins[0].backend == "db3");
+    Conn r3;
+    connect_or_throw(r3, c.app(2));
+    CHECK(eventually([&] { return r3.exec("SELECT 1 FROM sbtest.late").has_value() == false; }, 10s));
+    CHECK(r3.scalar("SELECT COUNT(*) FROM sbtest.late") == "1");
+    m.stop();
+}
+
+TEST_CASE("a primary already dead when the monitor starts is found from its replicas and failed over") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    Conn app;
+    connect_or_throw(app, c.app(0));
+    REQUIRE_FALSE(app.exec("CREATE TABLE sbtest.early (id INT PRIMARY KEY)"));
+    c.sync_replicas();
+    c.kill_node(0, SIGKILL);
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    auto t = wait_roles(m, "db1=down db2=primary db3=replica");
+    CHECK_FALSE(t->backends[0].status);  // never seen
+    auto failovers = events_of(m, EventKind::failover);
+    REQUIRE(failovers.size() == 1);
+    CHECK(failovers[0].ok);
+    CHECK(failovers[0].old_primary == "db1");
+    CHECK(failovers[0].old_position.empty());
+    m.stop();
+}
