@@ -70,13 +70,14 @@ class Monitor {
 
     // Planned change of primary with no loss: the primary goes read-only (writes_paused), the target catches
     // up with its final position, is promoted, the others (the old primary included) follow it.
-    OperationResult switchover(std::optional<std::string> target = std::nullopt);
+    [[nodiscard]] OperationResult switchover(std::optional<std::string> target = std::nullopt);
     // Promotes a replica after the primary was lost; refused while the primary answers unless `force` (then
     // the old primary is fenced first).
-    OperationResult failover(std::optional<std::string> target = std::nullopt, bool force = false);
+    [[nodiscard]] OperationResult failover(std::optional<std::string> target = std::nullopt,
+                                           bool force = false);
     // Makes `name` a replica of the primary if its history is contained in the primary's (also to clear a
     // diverged mark once the server has been rebuilt).
-    OperationResult rejoin(const std::string& name);
+    [[nodiscard]] OperationResult rejoin(const std::string& name);
 
     std::vector<Event> events() const;
     const MonitorSettings& settings() const { return settings_; }
