@@ -14,6 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kCatchUpRounds = 5;
+constexpr std::chrono::milliseconds kCloseEnough{50};
+
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
@@ -80,11 +83,20 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
 }
 
 // The target applies the primary's current position while writes still flow, so that the pause that follows
-// covers only the last few transactions.
+// covers only the last few transactions. A replica that is behind chases a moving position: a few rounds,
+// until one takes under kCloseEnough.
 bool Monitor::catch_up_before_pause(const Plan& plan, Actions& a) {
-    auto pos = a.read(specs_[plan.old_primary], "position before the pause", "SELECT @@gtid_binlog_pos");
-    auto set = GtidSet::parse(pos.value_or(""));
-    return pos && set && a.wait_gtid(specs_[plan.new_primary], *set, settings_.switchover_timeout);
+    const auto deadline = Clock::now() + settings_.switchover_timeout;
+    for (int round = 0; round < kCatchUpRounds; ++round) {
+        auto pos = a.read(specs_[plan.old_primary], "position before the pause", "SELECT @@gtid_binlog_pos");
+        auto set = GtidSet::parse(pos.value_or(""));
+        const auto started = Clock::now();
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
+        if (!pos || !set || left.count() <= 0 || !a.wait_gtid(specs_[plan.new_primary], *set, left))
+            return false;
+        if (Clock::now() - started < kCloseEnough) break;
+    }
+    return true;
 }
 
 // Back to the old primary: it takes writes again; a half-promoted target follows it again.
