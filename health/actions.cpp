@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "health/log.hpp"
@@ -12,6 +13,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kActionReadTimeoutMs = 5000;
+constexpr const char* kHistorySql =
+    "SELECT CONCAT_WS(',', NULLIF(@@gtid_slave_pos, ''), NULLIF(@@gtid_binlog_state, ''))";
+
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
@@ -21,6 +26,14 @@ std::string describe_error(const SqlError& e) {
 }
 
 }  // namespace
+
+Actions::Actions(const MonitorSettings& settings, Event& event) : settings_(settings), event_(event) {
+    // STOP SLAVE waits for the SQL thread to finish the event group it is applying, and RESET SLAVE ALL
+    // removes relay logs: longer than a check may take. The servers answered the last check, so a frozen one
+    // is unlikely.
+    settings_.read_timeout =
+        std::max(settings_.read_timeout, std::chrono::milliseconds(kActionReadTimeoutMs));
+}
 
 SqlConn* Actions::conn(const BackendSpec& b, SqlError& error) {
     auto& c = conns_[b.name];
@@ -131,7 +144,8 @@ bool Actions::wait_gtid(const BackendSpec& b, const GtidSet& target, std::chrono
         }
         if (got == "0") {
             std::optional<std::string> pos;
-            if (auto e = c->scalar("SELECT @@gtid_slave_pos", pos)) {
+            // Its whole history (what it applied and what its binlog holds), as ServerStatus::history().
+            if (auto e = c->scalar(kHistorySql, pos)) {
                 error = *e;
                 break;
             }

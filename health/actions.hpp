@@ -19,7 +19,7 @@ namespace sluice::health {
 
 class Actions {
   public:
-    Actions(const MonitorSettings& settings, Event& event) : settings_(settings), event_(event) {}
+    Actions(const MonitorSettings& settings, Event& event);
 
     // Runs `sql` in order on `b` as one step called `action`; stops at the first error. True when all ran.
     bool run(const BackendSpec& b, const std::string& action, const std::vector<std::string>& sql);
@@ -41,7 +41,7 @@ class Actions {
     // One poll of the relay-log wait: nullopt while not done, true when done, false on error.
     std::optional<bool> relay_applied_once(SqlConn& c, const std::string& connection, std::string& detail);
 
-    const MonitorSettings& settings_;
+    MonitorSettings settings_;  // the monitor's, with a longer read timeout (see the constructor)
     Event& event_;
     std::map<std::string, std::unique_ptr<SqlConn>> conns_;
 };

@@ -94,6 +94,8 @@ std::uint64_t Monitor::record_after_checks(Event e, std::size_t new_primary) {
 }
 
 OperationResult Monitor::submit(std::function<OperationResult()> run) {
+    if (std::this_thread::get_id() == thread_.get_id())  // the change callback: it would wait for itself
+        return {false, "switchover, failover and rejoin cannot be called from the monitor thread", 0};
     auto cmd = std::make_shared<Command>();
     cmd->run = std::move(run);
     auto done = cmd->done.get_future();

@@ -7,7 +7,8 @@
 // Threads: one monitor thread runs ticks and every action; one thread per backend runs its checks. The
 // public methods may be called from any thread: snapshot() and events() never wait on servers;
 // switchover(), failover() and rejoin() hand the work to the monitor thread and block until it is done
-// (bounded by the configured timeouts), so they must not be called on an event loop.
+// (bounded by the configured timeouts), so they must not be called on an event loop (nor from the change
+// callback, which runs on the monitor thread: refused).
 
 #include <atomic>
 #include <chrono>
@@ -69,13 +70,14 @@ class Monitor {
 
     // Planned change of primary with no loss: the primary goes read-only (writes_paused), the target catches
     // up with its final position, is promoted, the others (the old primary included) follow it.
-    OperationResult switchover(std::optional<std::string> target = std::nullopt);
+    [[nodiscard]] OperationResult switchover(std::optional<std::string> target = std::nullopt);
     // Promotes a replica after the primary was lost; refused while the primary answers unless `force` (then
     // the old primary is fenced first).
-    OperationResult failover(std::optional<std::string> target = std::nullopt, bool force = false);
+    [[nodiscard]] OperationResult failover(std::optional<std::string> target = std::nullopt,
+                                           bool force = false);
     // Makes `name` a replica of the primary if its history is contained in the primary's (also to clear a
     // diverged mark once the server has been rebuilt).
-    OperationResult rejoin(const std::string& name);
+    [[nodiscard]] OperationResult rejoin(const std::string& name);
 
     std::vector<Event> events() const;
     const MonitorSettings& settings() const { return settings_; }
@@ -114,6 +116,7 @@ class Monitor {
     // Switchover (monitor_switchover.cpp).
     OperationResult do_switchover(const std::optional<std::string>& target);
     OperationResult perform_switchover(const Plan& plan);
+    bool catch_up_before_pause(const Plan& plan, Actions& a);
     void undo_switchover(const Plan& plan, Actions& a, bool promoted);
 
     // Fencing and rejoin (monitor_rejoin.cpp).
@@ -152,6 +155,7 @@ class Monitor {
     DeriveContext ctx_;
     std::set<std::string> former_primaries_;
     std::optional<std::chrono::steady_clock::time_point> last_failover_;
+    std::optional<std::chrono::steady_clock::time_point> abandoned_at_;  // last automatic failover given up
     std::uint64_t version_ = 0;
     bool writes_paused_ = false;
     bool failover_in_progress_ = false;

@@ -12,6 +12,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::chrono::seconds kRetryAbandoned{5};
+
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
@@ -51,6 +53,8 @@ void Monitor::watch_primary(const Topology& t) {
         refuse({RefusalCode::primary_alive, "auto_failover is off: waiting for a manual failover"}, t);
         return;
     }
+    // An abandoned attempt stopped and restarted replication everywhere: not again on the very next check.
+    if (abandoned_at_ && since(*abandoned_at_) < kRetryAbandoned) return;
     FailoverRequest r;
     r.automatic = true;
     if (last_failover_) r.since_last_failover = since(*last_failover_);
@@ -167,6 +171,7 @@ OperationResult Monitor::abandon_failover(const Plan& plan, Event e, const Refus
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - e.at);
     e.reason += fmt::format("; abandoned ({}): {}", to_string(why.code), why.reason);
     last_refusal_ = why.reason;
+    abandoned_at_ = Clock::now();
     std::string msg = fmt::format("failover refused ({}): {}", to_string(why.code), why.reason);
     return {false, msg, record(std::move(e))};
 }

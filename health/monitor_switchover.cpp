@@ -1,6 +1,6 @@
-// Planned switchover: no transaction lost. The primary goes read-only (the proxy holds writes meanwhile:
-// writes_paused), the target applies the primary's final position, is promoted, and everybody else — the old
-// primary included — follows it.
+// Planned switchover: no transaction lost. The target first catches up with the primary while writes flow;
+// then the primary goes read-only (the proxy holds writes meanwhile: writes_paused), the target applies the
+// primary's final position, is promoted, and everybody else — the old primary included — follows it.
 
 #include <fmt/format.h>
 
@@ -13,6 +13,9 @@ namespace sluice::health {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr int kCatchUpRounds = 5;
+constexpr std::chrono::milliseconds kCloseEnough{50};
 
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -39,6 +42,12 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     e.old_primary = old_spec.name;
     e.new_primary = new_spec.name;
     Actions a(settings_, e);
+    if (!catch_up_before_pause(plan, a)) {
+        e.reason = new_spec.name + " did not catch up with the primary";
+        e.duration = since(start);
+        return OperationResult{false, "switchover failed: " + e.reason, record(std::move(e))};
+    }
+    const auto paused_at = Clock::now();
     writes_paused_ = true;
     republish_flags();
     auto fail = [&](bool promoted, std::string why) {
@@ -60,7 +69,7 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     note_promoted(plan.new_primary, plan.old_primary);
     writes_paused_ = false;
     publish(derive_now());
-    e.writes_paused = since(start);
+    e.writes_paused = since(paused_at);
     repoint(plan.repoint, plan.new_primary, a, *t);
     const auto& old_status = t->backends[plan.old_primary].status;
     if (!a.run(old_spec, "rejoin as replica of " + new_spec.name,
@@ -71,6 +80,23 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     std::string msg = fmt::format("switchover {} -> {} done in {} ms, writes paused {} ms", e.old_primary,
                                   e.new_primary, e.duration.count(), e.writes_paused.count());
     return {true, msg, record_after_checks(std::move(e), plan.new_primary)};
+}
+
+// The target applies the primary's current position while writes still flow, so that the pause that follows
+// covers only the last few transactions. A replica that is behind chases a moving position: a few rounds,
+// until one takes under kCloseEnough.
+bool Monitor::catch_up_before_pause(const Plan& plan, Actions& a) {
+    const auto deadline = Clock::now() + settings_.switchover_timeout;
+    for (int round = 0; round < kCatchUpRounds; ++round) {
+        auto pos = a.read(specs_[plan.old_primary], "position before the pause", "SELECT @@gtid_binlog_pos");
+        auto set = GtidSet::parse(pos.value_or(""));
+        const auto started = Clock::now();
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
+        if (!pos || !set || left.count() <= 0 || !a.wait_gtid(specs_[plan.new_primary], *set, left))
+            return false;
+        if (Clock::now() - started < kCloseEnough) break;
+    }
+    return true;
 }
 
 // Back to the old primary: it takes writes again; a half-promoted target follows it again.

@@ -2,6 +2,9 @@
 
 #include <mysql.h>
 
+#include <exception>
+#include <string>
+
 namespace sluice::health {
 
 ProbePool::ProbePool(std::vector<BackendSpec> backends, MonitorSettings settings)
@@ -40,7 +43,13 @@ void ProbePool::work(Slot& slot) {
             slot.requested = false;
             slot.busy = true;
             lock.unlock();
-            ProbeResult r = probe_backend(conn, slot.spec, settings_);
+            ProbeResult r;
+            try {
+                r = probe_backend(conn, slot.spec, settings_);
+            } catch (const std::exception& e) {  // nothing may escape a thread; a failed check it is
+                conn.close();
+                r.error = {0, std::string("check failed: ") + e.what()};
+            }
             lock.lock();
             slot.busy = false;
             slot.result = std::move(r);

@@ -171,3 +171,98 @@ TEST_CASE("a former primary that committed what nobody else has is marked diverg
     CHECK(r.message.find(errant) != std::string::npos);
     m.stop();
 }
+
+TEST_CASE(
+    "a replica with an errant transaction is not promoted: the failover is refused, once, with the reason") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    Conn app;
+    connect_or_throw(app, c.app(0));
+    REQUIRE_FALSE(app.exec("CREATE TABLE sbtest.e (id INT PRIMARY KEY)"));
+    c.sync_replicas();
+    std::string errant;
+    {
+        // root bypasses read_only: a local, binlogged write on a replica, as an "ALL" application user could
+        // do.
+        Conn root;
+        connect_or_throw(root, c.root(1));
+        REQUIRE_FALSE(root.exec("INSERT INTO sbtest.e VALUES (99)"));
+        errant = root.scalar("SELECT @@gtid_binlog_pos");
+    }
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    c.kill_node(0, SIGKILL);
+    CHECK(eventually([&] { return !events_of(m, EventKind::failover_refused).empty(); }, 10s));
+    std::this_thread::sleep_for(1s);  // many more checks: still one event, no failover
+    auto refused = events_of(m, EventKind::failover_refused);
+    REQUIRE(refused.size() == 1);
+    MESSAGE(describe(refused[0]));
+    CHECK(refused[0].reason == "errant: db2 has errant transactions the other servers lack: " + errant);
+    CHECK(events_of(m, EventKind::failover).empty());
+    auto t = m.snapshot();
+    CHECK(primary_of(*t).empty());
+    CHECK(role_of(*t, "db1") == Role::down);
+    CHECK(log.contains("backend=db1: the primary is down"));
+
+    // db3 has everything db1 sent, but db2 is ahead of it by its own write: promoting db3 is refused too.
+    OperationResult r = m.failover("db3");
+    MESSAGE(r.message);
+    CHECK_FALSE(r.ok);
+    CHECK(r.message.starts_with("failover refused (behind): db3 "));
+    m.stop();
+}
+
+TEST_CASE("a replica that was down during the failover follows the new primary when it returns") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    c.kill_node(2, SIGKILL);
+    wait_roles(m, "db1=primary db2=replica db3=down");
+    double took = 0;
+    kill_primary_and_wait(c, m, took);
+    wait_roles(m, "db1=down db2=primary db3=down");
+    Conn np;
+    connect_or_throw(np, c.app(1));
+    REQUIRE_FALSE(np.exec("CREATE TABLE sbtest.late (id INT PRIMARY KEY)"));
+    REQUIRE_FALSE(np.exec("INSERT INTO sbtest.late VALUES (1)"));
+
+    c.start_node(2);  // still configured to replicate from the dead db1
+    auto t = wait_roles(m, "db1=down db2=primary db3=replica");
+    CHECK(t->backends[2].master == 1u);
+    auto rejoins = events_of(m, EventKind::rejoin);
+    REQUIRE(rejoins.size() == 1);
+    CHECK(rejoins[0].backend == "db3");
+    Conn r3;
+    connect_or_throw(r3, c.app(2));
+    CHECK(eventually(
+        [&] {
+            std::vector<Row> rows;
+            return !r3.exec("SELECT COUNT(*) FROM sbtest.late", &rows) && rows.size() == 1 &&
+                   rows[0][0] == "1";
+        },
+        10s));
+    m.stop();
+}
+
+TEST_CASE("a primary already dead when the monitor starts is found from its replicas and failed over") {
+    HealthLog log;
+    Cluster c(3, "--slave-net-timeout=2");
+    Conn app;
+    connect_or_throw(app, c.app(0));
+    REQUIRE_FALSE(app.exec("CREATE TABLE sbtest.early (id INT PRIMARY KEY)"));
+    c.sync_replicas();
+    c.kill_node(0, SIGKILL);
+    Monitor m(backends_of(c), fast_settings());
+    m.start();
+    auto t = wait_roles(m, "db1=down db2=primary db3=replica");
+    CHECK_FALSE(t->backends[0].status);  // never seen
+    auto failovers = events_of(m, EventKind::failover);
+    REQUIRE(failovers.size() == 1);
+    CHECK(failovers[0].ok);
+    CHECK(failovers[0].old_primary == "db1");
+    CHECK(failovers[0].old_position.empty());
+    m.stop();
+}
