@@ -52,6 +52,7 @@ std::string ClientSession::who() const {
 void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
     if (backend_) backend_->check_deadline(now);
     if (slot_wait_until_ && !backend_) open_backend();
+    if (hold_until_) retry_held();
     if (state_ == State::closed) return;
     if (discarding_ && now >= deadline_) {
         end("oversized packet");

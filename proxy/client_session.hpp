@@ -50,6 +50,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     // Called by the worker's clock for timeouts.
     void check_deadline(std::chrono::steady_clock::time_point now);
     void on_accounts_refreshed();
+    void on_topology_changed() { retry_held(); }
     // Graceful shutdown: idle sessions close now; busy ones when their response ends.
     void drain();
     // Immediate close with a reason for the log.
@@ -88,6 +89,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void forward(const PendingCommand& cmd);
     bool intercept_kill(const PendingCommand& cmd);  // true when it handled the command
     void change_user(const PendingCommand& cmd);
+    void retry_held();  // a command held for a backend: go on if there is one now
     void on_response_complete();
     void on_backend_lost(const protocol::ErrPacket& err);
     void run_pending();
@@ -131,10 +133,11 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::optional<protocol::ResponseTracker> tracker_;
     protocol::PacketScanner scanner_;
     std::deque<PendingCommand> pending_;
-    std::optional<PendingCommand> awaiting_backend_;
-    std::optional<std::chrono::steady_clock::time_point>
-        slot_wait_until_;  // waiting for max_backend_connections  // a command that waits for a (re)connected
-                           // backend
+    std::optional<PendingCommand> awaiting_backend_;  // a command that waits for a (re)connected backend
+    using TimePoint = std::chrono::steady_clock::time_point;
+    std::optional<TimePoint> slot_wait_until_;  // waiting for a slot under max_backend_connections
+    std::optional<TimePoint> hold_until_;       // held while there is no primary (failover_hold_timeout)
+    bool in_transaction_ = false;               // from the server's status flags at the end of the last response
     std::optional<std::string> init_db_;
     std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
     std::uint64_t statements_ = 0;

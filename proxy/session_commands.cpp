@@ -54,14 +54,52 @@ void ClientSession::run_command(PendingCommand cmd) {
         return;
     }
     if (intercept_kill(cmd)) return;
-    if (!backend_) {
-        // The last backend connection was lost: open a new one for this command.
+    if (backend_ && backend_->backend_index() != worker_.primary_index() && !in_transaction_) {
+        // The primary changed (switchover, failover): between transactions the session follows it. The old
+        // connection is clean and goes back to the pool.
+        log(Component::proxy).info("{}moving to the new primary", ctx(id_, backend_->name()));
+        worker_.runtime().sessions.set_backend(id_, 0);
+        worker_.pool().release(std::move(backend_));
+    }
+    if (!backend_ || (worker_.writes_on_hold() && !in_transaction_)) {
+        // No connection (the last one was lost or left behind), or no primary to write to right now: this
+        // command waits for a backend, up to failover_hold_timeout while the monitor replaces the primary.
         awaiting_backend_ = std::move(cmd);
         move_to(State::forwarding);
-        open_backend();
+        hold_until_ = std::chrono::steady_clock::now() + worker_.runtime().config.monitor.failover_hold_timeout;
+        retry_held();
         return;
     }
     forward(cmd);
+}
+
+void ClientSession::retry_held() {
+    if (!awaiting_backend_ || !hold_until_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= *hold_until_) {
+        hold_until_.reset();
+        on_backend_lost(protocol::ErrPacket::make(
+            protocol::er::kBackendUnavailable,
+            fmt::format("No primary to run this statement on: none was reachable within {} ms",
+                        worker_.runtime().config.monitor.failover_hold_timeout.count())));
+        return;
+    }
+    if (worker_.writes_on_hold()) return;  // the monitor is replacing the primary: wait for its news
+    std::size_t primary = worker_.primary_index();
+    if (backend_) {
+        if (backend_->state() != BackendConn::State::ready) return;  // a login in progress reports back
+        if (backend_->backend_index() == primary) {
+            hold_until_.reset();
+            PendingCommand held = std::move(*awaiting_backend_);
+            awaiting_backend_.reset();
+            forward(held);
+            return;
+        }
+        worker_.runtime().sessions.set_backend(id_, 0);
+        worker_.pool().release(std::move(backend_));
+    }
+    if (worker_.runtime().gates[primary]->retry_in(now).count() > 0) return;  // backing off: the clock retries
+    open_backend();
 }
 
 void ClientSession::forward(const PendingCommand& cmd) {
@@ -138,6 +176,7 @@ void ClientSession::on_response_complete() {
     // A reconnect should land in the database the client chose. (USE inside COM_QUERY is not followed yet.)
     if (init_db_ && !tracker_->error()) backend_login_->database = std::move(*init_db_);
     init_db_.reset();
+    in_transaction_ = tracker_->in_transaction();
     Counters& counters = worker_.counters();
     Counters::add(counters.statements);
     ++statements_;
@@ -170,6 +209,7 @@ void ClientSession::on_backend_ready(BackendConn& b) {
         return;
     }
     if (awaiting_backend_) {
+        hold_until_.reset();
         PendingCommand cmd = std::move(*awaiting_backend_);
         awaiting_backend_.reset();
         forward(cmd);
@@ -193,7 +233,12 @@ void ClientSession::on_backend_failed(const protocol::ErrPacket& err) {
         case State::connecting_backend:
             send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server
             return;
-        case State::forwarding: on_backend_lost(err); return;
+        case State::forwarding:
+            if (awaiting_backend_ && hold_until_ && std::chrono::steady_clock::now() < *hold_until_ &&
+                (err.code == protocol::er::kBackendUnavailable.code || err.code == protocol::er::kLostConnection.code))
+                return;  // not sent yet: keep it while the primary may be replaced (retry_held)
+            on_backend_lost(err);
+            return;
         default: return;  // idle: the next command opens a new connection
     }
 }

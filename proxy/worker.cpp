@@ -85,7 +85,16 @@ void Worker::notify_topology() {
 
 void Worker::on_topology(uv_async_t* h) {
     auto* self = static_cast<Worker*>(h->data);
-    if (self->runtime_.monitor) self->topology_ = self->runtime_.monitor->snapshot();
+    if (!self->runtime_.monitor) return;
+    self->topology_ = self->runtime_.monitor->snapshot();
+    std::vector<ClientSession*> all;
+    for (auto& [id, s] : self->sessions_) all.push_back(s.get());
+    for (ClientSession* s : all) s->on_topology_changed();
+}
+
+bool Worker::writes_on_hold() const {
+    if (!topology_ || topology_->version == 0) return false;  // before the first check: try the config's first
+    return topology_->failover_in_progress || topology_->writes_paused || !topology_->writable_primary();
 }
 
 std::size_t Worker::primary_index() const {

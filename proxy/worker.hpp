@@ -46,6 +46,9 @@ class Worker {
     void notify_topology();
     // The backend that takes writes, by the latest topology (the first backend before the monitor knows).
     std::size_t primary_index() const;
+    // No primary can take a statement right now (failover or switchover in progress, or the primary down):
+    // sessions hold what they would send to it.
+    bool writes_on_hold() const;
     // From any thread: close this session (KILL CONNECTION from another client).
     void kill_session(std::uint32_t id);
 

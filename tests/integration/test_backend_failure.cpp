@@ -72,3 +72,46 @@ TEST_CASE("no backend to be had: logins fail at once with a clear error, and ret
     }
     remove_tree(dir);
 }
+
+TEST_CASE("primary SIGKILLed under a write loop through Sluice: writes go on on the new primary") {
+    Cluster c(3);
+    Sluice s(c, "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n"
+                "  replication_password: repl\n  interval: 500ms\n  failcount: 3\n");
+    Conn setup;
+    connect_or_throw(setup, {.port = s.client_port(), .user = "app", .password = "app"});
+    REQUIRE_OK(setup.exec("CREATE DATABASE IF NOT EXISTS t_fo"));
+    REQUIRE_OK(setup.exec("CREATE OR REPLACE TABLE t_fo.w (id INT PRIMARY KEY, at TIMESTAMP(6))"));
+    c.sync_replicas();
+
+    Conn writer;
+    connect_or_throw(writer, {.port = s.client_port(), .user = "app", .password = "app", .timeout_s = 20});
+    std::vector<int> acknowledged;
+    int errors = 0;
+    Clock::time_point killed{}, last_before{}, first_after{};
+    for (int id = 1; id <= 100000; ++id) {
+        if (id == 200) {
+            killed = Clock::now();
+            c.kill_node(0, SIGKILL);
+        }
+        auto e = writer.exec("INSERT INTO t_fo.w VALUES (" + std::to_string(id) + ", NOW(6))");
+        if (e) {
+            ++errors;
+            MESSAGE("write " << id << " failed: " << describe(e));
+            REQUIRE(errors < 5);
+            continue;
+        }
+        acknowledged.push_back(id);
+        if (id < 200) last_before = Clock::now();
+        if (id >= 200 && first_after == Clock::time_point{}) first_after = Clock::now();
+        if (id >= 200 && acknowledged.size() > 300) break;
+    }
+    auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(first_after - killed).count();
+    MESSAGE("write gap after the kill: " << gap << " ms; errors seen by the writer: " << errors);
+    CHECK(gap < 3 * 500 + 2000);
+    CHECK(errors <= 1);  // at most the statement in flight on the dying primary
+    // Every acknowledged write is on the new primary.
+    Conn check;
+    connect_or_throw(check, {.port = s.client_port(), .user = "app", .password = "app"});
+    CHECK(check.scalar("SELECT @@port") != std::to_string(c.port(0)));
+    CHECK(std::stoul(check.scalar("SELECT COUNT(*) FROM t_fo.w")) == acknowledged.size());
+}
