@@ -50,9 +50,10 @@ std::string ClientSession::who() const {
 }
 
 void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
+    // Each step may end the session (an ERR that closes it): look again after each.
     if (backend_) backend_->check_deadline(now);
-    if (slot_wait_until_ && !backend_) open_backend();
-    if (hold_until_) retry_held();
+    if (state_ != State::closed && slot_wait_until_ && !backend_) open_backend();
+    if (state_ != State::closed && hold_until_) retry_held();
     if (state_ == State::closed) return;
     if (discarding_ && now >= deadline_) {
         end("oversized packet");
