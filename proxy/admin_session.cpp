@@ -24,12 +24,14 @@ namespace {
 namespace cap = protocol::cap;
 
 // What the console offers: the basics every client needs, CLIENT_DEPRECATE_EOF honoured by the result-set
-// writer. No TLS, compression, LOCAL INFILE, multi-statements or session tracking.
+// writer. No TLS, compression, LOCAL INFILE or multi-statements. CLIENT_SESSION_TRACK is offered (no state is
+// ever tracked) because it makes the OK's info string length-encoded: Connector/C reads it that way whatever
+// was negotiated, and took the string-to-end-of-packet form for a malformed packet (2027).
 constexpr protocol::Capabilities kAdminCaps =
     cap::kLongPassword | cap::kFoundRows | cap::kLongFlag | cap::kConnectWithDb | cap::kProtocol41 |
     cap::kInteractive | cap::kIgnoreSigpipe | cap::kTransactions | cap::kSecureConnection |
     cap::kMultiResults | cap::kPluginAuth | cap::kConnectAttrs | cap::kPluginAuthLenencClientData |
-    cap::kDeprecateEof;
+    cap::kSessionTrack | cap::kDeprecateEof;
 
 constexpr std::size_t kLoginMaxPayload = 64 * 1024;
 constexpr std::size_t kCommandMaxPayload = 1024 * 1024;  // admin statements are short
