@@ -78,6 +78,9 @@ Reply accept_set(const Context&, const Args&) {
 Reply show_databases(const Context&, const Args&) {
     return one_value("Database", "sluice");
 }
+Reply show_tables(const Context&, const Args&) {
+    return Table{{{"Tables_in_sluice"}}, {}};  // the mariadb client's auto-rehash asks after USE
+}
 Reply show_warnings(const Context&, const Args&) {
     return Table{{{"Level"}, {"Code", true}, {"Message"}}, {}};
 }
@@ -299,6 +302,7 @@ constexpr Entry kCommands[] = {
     {"SHOW DATABASES", show_databases, false},
     {"SHOW SCHEMAS", show_databases, false},
     {"SHOW WARNINGS", show_warnings, false},
+    {"SHOW TABLES", show_tables, false},
 };
 
 const Entry* find(const std::vector<std::string>& words, std::size_t* verb_words) {

@@ -89,7 +89,10 @@ void AdminSession::move_to(State next) {
 
 void AdminSession::end(std::string_view why) {
     if (state_ == State::closed) return;
-    alog().debug("{}admin session from {} closed: {}", ctx(id_), client_ip_, why);
+    // A connection that closes without a word is a port check (the test harness, a load balancer): trace
+    // only.
+    alog().log(heard_ ? spdlog::level::debug : spdlog::level::trace, "{}admin session from {} closed: {}",
+               ctx(id_), client_ip_, why);
     move_to(State::closed);
     if (client_) client_->close(true);
     client_ = nullptr;
@@ -120,6 +123,7 @@ void AdminSession::send_greeting() {
 }
 
 void AdminSession::on_read(Connection&, const ChunkRef&, std::string_view data) {
+    heard_ = true;
     framer_.feed(data);
     process();
 }

@@ -77,6 +77,7 @@ class AdminSession final : public ConnectionHandler {
     std::string user_;
     std::string auth_response_;
     std::uint8_t next_seq_ = 0;  // during login
+    bool heard_ = false;         // the client sent something
 };
 
 class AdminConsole {
