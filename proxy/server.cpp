@@ -8,8 +8,8 @@
 #include "health/monitor.hpp"
 #include "protocol/error_codes.hpp"
 #include "proxy/account_store.hpp"
+#include "proxy/admin_session.hpp"
 #include "proxy/log.hpp"
-#include "proxy/refusal.hpp"
 #include "proxy/worker.hpp"
 #include "sluice_version.hpp"
 
@@ -69,7 +69,10 @@ int Server::run() {
 
     int exit_code = 0;
     auto err = start_workers();
-    if (!err) err = admin_listener_.start(config_.admin.listen);
+    if (!err) {
+        start_admin();
+        err = admin_listener_.start(config_.admin.listen);
+    }
     if (err) {
         log(Component::proxy).critical("{}", *err);
         exit_code = 1;
@@ -109,6 +112,7 @@ void Server::shutdown(const char* why) {
     log(Component::proxy).info("shutting down ({})", why);
     for (auto& w : workers_) w->request_stop();
     admin_listener_.close();
+    if (admin_) admin_->close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     // Closing the handles gave SIGTERM its default action back: a second one (service managers send it again)
@@ -116,9 +120,28 @@ void Server::shutdown(const char* why) {
     std::signal(SIGTERM, SIG_IGN);
 }
 
+void Server::start_admin() {
+    admin::Context ctx;
+    ctx.config = &config_;
+    ctx.version = SLUICE_VERSION;
+    health::Monitor* m = monitor_.get();
+    ctx.topology = [m] { return m->snapshot(); };
+    ctx.events = [m] { return m->events(); };
+    ctx.counters = [this] {
+        CountersSnapshot total;
+        for (auto& w : workers_) total.add(w->counters());
+        return total;
+    };
+    ctx.switchover = [m](std::optional<std::string> target) { return m->switchover(std::move(target)); };
+    ctx.failover = [m](std::optional<std::string> target, bool force) {
+        return m->failover(std::move(target), force);
+    };
+    ctx.rejoin = [m](const std::string& name) { return m->rejoin(name); };
+    admin_ = std::make_unique<AdminConsole>(&loop_, config_, std::move(ctx));
+}
+
 void Server::on_admin(uv_stream_t* server) {
-    refuse_connection(server, protocol::ErrPacket::make(protocol::er::kNotSupportedYet,
-                                                        "Sluice: the admin console is not available yet"));
+    admin_->accept(server);
 }
 
 }  // namespace sluice::proxy

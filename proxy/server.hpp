@@ -15,6 +15,7 @@
 namespace sluice::proxy {
 
 class AccountStore;
+class AdminConsole;
 class Worker;
 }  // namespace sluice::proxy
 namespace sluice::health {
@@ -38,6 +39,7 @@ class Server {
     void shutdown(const char* why);
     std::optional<std::string> start_workers();
     void on_admin(uv_stream_t* server);
+    void start_admin();
 
     Config config_;
     uv_loop_t loop_{};
@@ -46,6 +48,7 @@ class Server {
     std::unique_ptr<health::Monitor> monitor_;
     std::unique_ptr<Runtime> runtime_;
     std::vector<std::unique_ptr<Worker>> workers_;
+    std::unique_ptr<AdminConsole> admin_;  // after workers_: its operations may read their counters
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
     bool stopping_ = false;
