@@ -34,7 +34,17 @@ Result<OkPacket> OkPacket::parse(ByteReader& r, Capabilities caps) {
         ok.status_flags = *st;
     }
     if (!session_track(caps)) {
-        ok.info = std::string(r.rest());
+        // The protocol documents string<EOF> here, but MariaDB (and MySQL) servers send a length-encoded
+        // string, and Connector/C reads one: take the length-encoded form when it spans the rest exactly.
+        std::size_t rest = r.remaining();
+        ByteReader probe = r;
+        auto lenenc = probe.lenenc_string();
+        if (lenenc && probe.empty() && rest > 0) {
+            ok.info = std::string(*lenenc);
+            r = probe;
+        } else {
+            ok.info = std::string(r.rest());
+        }
         return ok;
     }
     // With session tracking the info string is length-encoded and may be absent altogether.
@@ -61,7 +71,7 @@ void OkPacket::write(ByteWriter& w, Capabilities caps) const {
         w.u16(status_flags);
     }
     if (!session_track(caps)) {
-        w.bytes(info);
+        if (!info.empty()) w.lenenc_string(info);  // as servers send it (see parse)
         return;
     }
     bool state_changed = has_status(status_flags, status::kSessionStateChanged);

@@ -14,7 +14,7 @@ constexpr Capabilities kTrack = k41 | cap::kSessionTrack;
 constexpr std::size_t kFixedOkSize = 1 + 1 + 1 + 2 + 2;  // header, two 1-byte lenencs, status, warnings
 }  // namespace
 
-TEST_CASE("OK: round trip without session tracking; the info string runs to the end") {
+TEST_CASE("OK: round trip without session tracking; info length-encoded as servers send it") {
     OkPacket ok{kOkHeader, 3,
                 70000,     status::kAutocommit | status::kInTrans,
                 2,         "Rows matched: 3  Changed: 3  Warnings: 2",
