@@ -8,21 +8,23 @@ namespace sluice::router {
 namespace {
 
 class Words {
-public:
+  public:
     explicit Words(std::string_view s) : s_(s) {}
     std::string_view next() {
         while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
         std::size_t start = pos_;
-        while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != ';') ++pos_;
+        while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != ';')
+            ++pos_;
         return s_.substr(start, pos_ - start);
     }
     // Only spaces and semicolons remain.
     bool at_end() {
-        while (pos_ < s_.size() && (std::isspace(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == ';')) ++pos_;
+        while (pos_ < s_.size() && (std::isspace(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == ';'))
+            ++pos_;
         return pos_ == s_.size();
     }
 
-private:
+  private:
     std::string_view s_;
     std::size_t pos_ = 0;
 };

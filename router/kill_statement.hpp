@@ -2,7 +2,8 @@
 // Recognises MariaDB's KILL statement, so that the proxy can translate the connection ids its clients saw in
 // Sluice's greeting into the backend's thread ids:
 //   KILL [HARD | SOFT] [CONNECTION | QUERY] [ID] n   (also KILL QUERY ID n)
-// Anything else (KILL USER, KILL QUERY ID with a query id, comments) is not recognised and goes through as is.
+// Anything else (KILL USER, KILL QUERY ID with a query id, comments) is not recognised and goes through as
+// is.
 
 #include <cstdint>
 #include <optional>
