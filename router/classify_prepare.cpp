@@ -11,6 +11,7 @@ namespace {
 
 // PREPARE's text: a literal is classified; a variable's content is unknown.
 void note_prepared_text(Cursor& c, Statement& st, Context& ctx) {
+    if (c.tok().kind == TokenKind::user_var) add_unique(st.vars_read, "@" + to_lower(c.tok().text));
     if (c.tok().kind != TokenKind::string) return;
     Token next = c.peek();
     if (next.kind != TokenKind::end && next.kind != TokenKind::semicolon)
