@@ -53,6 +53,7 @@ class BodyScanner {
     void step() {
         switch (c_.tok().kind) {
             case TokenKind::word: on_word(); break;
+            case TokenKind::quoted_name: on_quoted_name(); break;
             case TokenKind::op: on_op(); break;
             case TokenKind::user_var: on_user_var(); break;
             case TokenKind::system_var: on_system_var(); break;
@@ -87,6 +88,11 @@ class BodyScanner {
     }
 
     void on_word();
+    // `name`(...) is never a built-in: quoting makes it a stored function's name.
+    void on_quoted_name() {
+        if (c_.next_is_op("(") && watches_stored_functions(st_.verb)) st_.flags.set(Flag::stored_function);
+        advance();
+    }
     bool on_keyword();
     void on_function();
     void on_into();

@@ -9,6 +9,14 @@ namespace sluice::router::detail {
 
 namespace {
 
+// After a prefix (WITH ..., opening parentheses) a statement must follow.
+Body parse_inner_head(Cursor& c, Statement& st, Context& ctx) {
+    Body body = parse_head(c, st, ctx);
+    if (st.verb != Verb::empty) return body;
+    set_class(st, Kind::other, Verb::unknown, Placement::primary);
+    return Body::skip;
+}
+
 Body head_select(Cursor&, Statement& st, Context&) {
     set_class(st, Kind::read, Verb::select, Placement::replica_ok);
     return Body::scan;
@@ -37,9 +45,7 @@ Body head_with(Cursor& c, Statement& st, Context& ctx) {
         if (c.is_op("(")) skip_parens(c);
         if (!c.accept_op(",")) break;
     }
-    Body body = parse_head(c, st, ctx);
-    if (st.verb == Verb::unknown) st.kind = Kind::other;
-    return body;
+    return parse_inner_head(c, st, ctx);
 }
 
 void skip_modifiers(Cursor& c) {
@@ -239,7 +245,7 @@ Body parse_head(Cursor& c, Statement& st, Context& ctx) {
     }
     if (c.is_op("(")) {  // (SELECT ...) UNION (SELECT ...)
         while (c.accept_op("(")) {}
-        return parse_head(c, st, ctx);
+        return parse_inner_head(c, st, ctx);
     }
     if (c.tok().kind == TokenKind::word && c.next_is_op(":")) return head_compound(c, st, ctx);  // label:
     if (c.tok().kind == TokenKind::word) {

@@ -134,6 +134,10 @@ Body head_assignments(Cursor& c, Statement& st, Context& ctx) {
     set_class(st, Kind::session, Verb::set, Placement::all);
     bool any_global = false;
     bool any_session = false;
+    if (c.at_end()) {
+        st.placement = Placement::primary;  // a bare SET: the server will say what is wrong
+        return Body::skip;
+    }
     while (!c.at_end()) {
         std::optional<Target> target = read_target(c);
         if (!target || !(c.accept_op("=") || c.accept_op(":="))) {

@@ -79,7 +79,10 @@ bool iequals(std::string_view a, std::string_view b) {
 Token Lexer::next() {
     skip_space_and_comments();
     std::size_t start = pos_;
-    if (start >= sql_.size()) return Token{TokenKind::end, {}, sql_.size(), false};
+    if (start >= sql_.size()) {
+        if (in_executable_comment_) unterminated_ = true;  // "/*!40101 SET NAMES utf8" without its "*/"
+        return Token{TokenKind::end, {}, sql_.size(), false};
+    }
     char c = sql_[start];
     bool backslash = !options_.no_backslash_escapes;
     switch (c) {

@@ -1,0 +1,186 @@
+// Classifier table, part 2: what must run on the primary: locking reads, same-connection functions,
+// variables assigned outside SET, writes, DDL, and MariaDB's own syntax.
+
+#include "classify_rows.hpp"
+
+using namespace sluice::router;
+using sluice::router::test::ClassifyRow;
+
+TEST_CASE("router classify: reads that must run on the primary") {
+    using enum Kind;
+    using enum Verb;
+    using enum Placement;
+    using enum Flag;
+    const ClassifyRow rows[] = {
+        {"SELECT * FROM t WHERE id = 1 FOR UPDATE", read, select, primary, locking_read},
+        {"select * from t for update nowait", read, select, primary, locking_read},
+        {"SELECT * FROM t FOR UPDATE SKIP LOCKED", read, select, primary, locking_read},
+        {"SELECT * FROM t WHERE a = 1 FOR UPDATE WAIT 5", read, select, primary, locking_read},
+        {"SELECT * FROM t LOCK IN SHARE MODE", read, select, primary, locking_read},
+        {"SELECT * FROM t FOR SHARE", read, select, primary, locking_read},
+        {"SELECT * FROM t WHERE a IN (SELECT b FROM u FOR UPDATE)", read, select, primary,
+         locking_read | subquery},
+        {"SELECT LAST_INSERT_ID()", read, select, primary, primary_function},
+        {"select last_insert_id ()", read, select, primary, primary_function},
+        {"SELECT ROW_COUNT()", read, select, primary, primary_function},
+        {"SELECT FOUND_ROWS()", read, select, primary, found_rows},
+        {"SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 10", read, select, replica_ok, calc_found_rows},
+        {"SELECT GET_LOCK('a', 10)", read, select, primary, user_lock},
+        {"SELECT RELEASE_LOCK('a')", read, select, primary, user_unlock},
+        {"SELECT RELEASE_ALL_LOCKS()", read, select, primary, user_unlock_all},
+        {"SELECT IS_FREE_LOCK('a')", read, select, primary, primary_function},
+        {"SELECT IS_USED_LOCK('a')", read, select, primary, primary_function},
+        {"SELECT NEXTVAL(s)", read, select, primary, primary_function},
+        {"SELECT LASTVAL(s)", read, select, primary, primary_function},
+        {"SELECT SETVAL(s, 100)", read, select, primary, primary_function},
+        {"SELECT NEXT VALUE FOR s", read, select, primary, primary_function},
+        {"SELECT PREVIOUS VALUE FOR db.s", read, select, primary, primary_function},
+        {"SELECT s.nextval", read, select, primary, primary_function},
+        {"SELECT @@identity", read, select, primary, primary_function},
+        {"SELECT @@last_insert_id", read, select, primary, primary_function},
+        {"SELECT @@session.identity", read, select, primary, primary_function},
+        {"SELECT @@warning_count", read, select, previous, diagnostics},
+        {"SELECT @@error_count, @@warning_count", read, select, previous, diagnostics},
+        {"SELECT @x := 1", read, select, primary, user_var_assign},
+        {"SELECT @rownum := @rownum + 1 AS n, a FROM t", read, select, primary,
+         user_var_assign | user_var_read},
+        {"SELECT a INTO @x FROM t LIMIT 1", read, select, primary, user_var_assign},
+        {"SELECT a, b FROM t LIMIT 1 INTO @x, @y", read, select, primary, user_var_assign},
+        {"SELECT * FROM t INTO OUTFILE '/tmp/t.txt'", read, select, primary, into_file},
+        {"SELECT a FROM t INTO DUMPFILE '/tmp/a.bin'", read, select, primary, into_file},
+        {"SELECT * INTO OUTFILE '/tmp/x' FROM t", read, select, primary, into_file},
+        {"SELECT LAST_INSERT_ID(), my_func()", read, select, primary, primary_function | stored_function},
+        {"SELECT a FROM t WHERE id = LAST_INSERT_ID()", read, select, primary, primary_function},
+        {"WITH c AS (SELECT NEXTVAL(s)) SELECT * FROM c", read, select, primary, primary_function | subquery},
+    };
+    sluice::router::test::check_rows(rows);
+}
+
+TEST_CASE("router classify: writes") {
+    using enum Kind;
+    using enum Verb;
+    using enum Placement;
+    using enum Flag;
+    const ClassifyRow rows[] = {
+        {"INSERT INTO t VALUES (1)", write, insert, primary, {}},
+        {"insert into t (a, b) values (1, 2), (3, 4)", write, insert, primary, {}},
+        {"INSERT t VALUES (1)", write, insert, primary, {}},
+        {"INSERT LOW_PRIORITY IGNORE INTO t SET a = 1", write, insert, primary, {}},
+        {"INSERT DELAYED INTO t VALUES (1)", write, insert, primary, {}},
+        {"INSERT INTO t SELECT * FROM u", write, insert, primary, {}},
+        {"INSERT INTO t (a) SELECT a FROM u WHERE b IN (SELECT c FROM v)", write, insert, primary, subquery},
+        {"INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a)", write, insert, primary, {}},
+        {"INSERT INTO t VALUES (NEXT VALUE FOR s)", write, insert, primary, primary_function},
+        {"INSERT INTO t VALUES (1) RETURNING id", write, insert, primary, returning},
+        {"INSERT INTO t (a) VALUES (@x)", write, insert, primary, user_var_read},
+        {"REPLACE INTO t VALUES (1, 'a')", write, replace, primary, {}},
+        {"REPLACE t SET a = 1", write, replace, primary, {}},
+        {"REPLACE INTO t SELECT * FROM u RETURNING *", write, replace, primary, returning},
+        {"UPDATE t SET a = 1 WHERE id = 2", write, update, primary, {}},
+        {"UPDATE LOW_PRIORITY IGNORE t SET a = a + 1", write, update, primary, {}},
+        {"UPDATE t1, t2 SET t1.a = t2.a WHERE t1.id = t2.id", write, update, primary, {}},
+        {"UPDATE t SET a = (SELECT MAX(b) FROM u)", write, update, primary, subquery},
+        {"UPDATE t SET a = 1 ORDER BY id LIMIT 10", write, update, primary, {}},
+        {"DELETE FROM t WHERE id = 1", write, delete_, primary, {}},
+        {"DELETE QUICK IGNORE FROM t", write, delete_, primary, {}},
+        {"DELETE t1 FROM t1 JOIN t2 ON t1.a = t2.a", write, delete_, primary, {}},
+        {"DELETE FROM t1 USING t1, t2 WHERE t1.a = t2.a", write, delete_, primary, {}},
+        {"DELETE FROM t WHERE id = 1 RETURNING *", write, delete_, primary, returning},
+        {"LOAD DATA INFILE '/tmp/x' INTO TABLE t", write, load, primary, {}},
+        {"LOAD DATA LOCAL INFILE 'x.csv' REPLACE INTO TABLE db.t FIELDS TERMINATED BY ','",
+         write,
+         load,
+         primary,
+         {}},
+        {"LOAD XML LOCAL INFILE 'x.xml' INTO TABLE t", write, load, primary, {}},
+        {"CALL p()", write, call, primary, {}},
+        {"CALL db.p(1, @out)", write, call, primary, {}},
+        {"call p", write, call, primary, {}},
+        {"WITH c AS (SELECT id FROM t) UPDATE u SET a = 1 WHERE id IN (SELECT id FROM c)", write, update,
+         primary, subquery},
+        {"WITH c AS (SELECT 1) DELETE FROM t", write, delete_, primary, subquery},
+        {"WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c", write, insert, primary, subquery},
+    };
+    sluice::router::test::check_rows(rows);
+}
+
+TEST_CASE("router classify: DDL, accounts and maintenance") {
+    using enum Kind;
+    using enum Verb;
+    using enum Placement;
+    using enum Flag;
+    const ClassifyRow rows[] = {
+        {"CREATE TABLE t (a INT)", ddl, create, primary, {}},
+        {"CREATE TABLE IF NOT EXISTS db.t (id INT PRIMARY KEY, v VARCHAR(10) DEFAULT 'x')",
+         ddl,
+         create,
+         primary,
+         {}},
+        {"CREATE OR REPLACE TABLE t (a INT)", ddl, create, primary, {}},
+        {"CREATE TABLE t LIKE u", ddl, create, primary, {}},
+        {"CREATE TABLE t AS SELECT * FROM u", ddl, create, primary, {}},
+        {"CREATE TEMPORARY TABLE tmp (a INT)", ddl, create, primary, temporary},
+        {"create temporary table if not exists tmp select * from t", ddl, create, primary, temporary},
+        {"CREATE OR REPLACE TEMPORARY TABLE tmp (a INT)", ddl, create, primary, temporary},
+        {"CREATE DATABASE d", ddl, create, primary, {}},
+        {"CREATE SCHEMA IF NOT EXISTS d", ddl, create, primary, {}},
+        {"CREATE INDEX i ON t (a)", ddl, create, primary, {}},
+        {"CREATE UNIQUE INDEX i ON t (a)", ddl, create, primary, {}},
+        {"CREATE VIEW v AS SELECT * FROM t", ddl, create, primary, {}},
+        {"CREATE OR REPLACE ALGORITHM=MERGE DEFINER=`u`@`%` SQL SECURITY INVOKER VIEW v AS SELECT 1",
+         ddl,
+         create,
+         primary,
+         {}},
+        {"CREATE SEQUENCE s START WITH 1 INCREMENT BY 1", ddl, create, primary, {}},
+        {"CREATE USER 'u'@'%' IDENTIFIED BY 'p'", ddl, create, primary, {}},
+        {"CREATE ROLE r", ddl, create, primary, {}},
+        {"CREATE PROCEDURE p() BEGIN SELECT 1; UPDATE t SET a = 1; END", ddl, create, primary, compound_body},
+        {"CREATE DEFINER = 'u'@'h' FUNCTION f(x INT) RETURNS INT DETERMINISTIC RETURN x + 1", ddl, create,
+         primary, compound_body},
+        {"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1", ddl, create, primary,
+         compound_body},
+        {"CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO DELETE FROM t", ddl, create, primary, compound_body},
+        {"CREATE OR REPLACE AGGREGATE FUNCTION agg(x INT) RETURNS INT BEGIN RETURN 1; END", ddl, create,
+         primary, compound_body},
+        {"ALTER TABLE t ADD COLUMN b INT", ddl, alter, primary, {}},
+        {"ALTER ONLINE TABLE t ADD INDEX (a), ALGORITHM=INPLACE", ddl, alter, primary, {}},
+        {"ALTER SEQUENCE s RESTART WITH 10", ddl, alter, primary, {}},
+        {"ALTER USER u IDENTIFIED BY 'x'", ddl, alter, primary, {}},
+        {"ALTER DATABASE d CHARACTER SET utf8mb4", ddl, alter, primary, {}},
+        {"DROP TABLE t", ddl, drop, primary, drops_tables},
+        {"DROP TABLE IF EXISTS t1, db.t2", ddl, drop, primary, drops_tables},
+        {"DROP TEMPORARY TABLE tmp", ddl, drop, primary, temporary | drops_tables},
+        {"DROP TEMPORARY TABLE IF EXISTS tmp1, tmp2", ddl, drop, primary, temporary | drops_tables},
+        {"DROP DATABASE d", ddl, drop, primary, {}},
+        {"DROP SEQUENCE s", ddl, drop, primary, {}},
+        {"DROP VIEW v", ddl, drop, primary, {}},
+        {"DROP PROCEDURE IF EXISTS p", ddl, drop, primary, {}},
+        {"DROP USER u", ddl, drop, primary, {}},
+        {"RENAME TABLE a TO b, c TO d", ddl, rename, primary, {}},
+        {"RENAME USER a TO b", ddl, rename, primary, {}},
+        {"TRUNCATE TABLE t", ddl, truncate, primary, {}},
+        {"TRUNCATE t", ddl, truncate, primary, {}},
+        {"GRANT SELECT ON db.* TO 'u'@'%'", ddl, grant, primary, {}},
+        {"GRANT ALL PRIVILEGES ON *.* TO u WITH GRANT OPTION", ddl, grant, primary, {}},
+        {"REVOKE INSERT ON db.t FROM u", ddl, revoke, primary, {}},
+        {"SET PASSWORD FOR 'u'@'%' = PASSWORD('x')", ddl, set, primary, {}},
+        {"SET PASSWORD = 'x'", ddl, set, primary, {}},
+        {"SET DEFAULT ROLE r FOR u", ddl, set, primary, {}},
+        {"ANALYZE TABLE t", ddl, maintenance, primary, {}},
+        {"ANALYZE NO_WRITE_TO_BINLOG TABLE t1, t2", ddl, maintenance, primary, {}},
+        {"ANALYZE TABLE t PERSISTENT FOR ALL", ddl, maintenance, primary, {}},
+        {"OPTIMIZE TABLE t", ddl, maintenance, primary, {}},
+        {"OPTIMIZE LOCAL TABLE t1, t2", ddl, maintenance, primary, {}},
+        {"REPAIR TABLE t QUICK", ddl, maintenance, primary, {}},
+        {"CHECK TABLE t", other, maintenance, primary_by_default, {}},
+        {"CHECKSUM TABLE t1, t2 EXTENDED", other, maintenance, primary_by_default, {}},
+        {"ANALYZE SELECT * FROM t", read, select, replica_ok, {}},
+        {"ANALYZE FORMAT=JSON SELECT * FROM t", read, select, replica_ok, {}},
+        {"ANALYZE UPDATE t SET a = 1", write, update, primary, {}},
+        {"ANALYZE DELETE FROM t", write, delete_, primary, {}},
+        {"INSTALL SONAME 'ha_connect'", other, admin, primary, {}},
+        {"UNINSTALL PLUGIN p", other, admin, primary, {}},
+    };
+    sluice::router::test::check_rows(rows);
+}
