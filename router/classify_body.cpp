@@ -99,6 +99,7 @@ class BodyScanner {
     void on_user_var();
     void on_system_var();
     void read_list(ListMode mode);
+    void skip_table_options();
     bool is_cte(const TableRef& t) const {
         return t.schema.empty() && std::any_of(ctx_.cte_names.begin(), ctx_.cte_names.end(),
                                                [&](std::string_view n) { return n == t.name; });
@@ -234,6 +235,21 @@ void BodyScanner::on_system_var() {
     }
 }
 
+// PARTITION (p0, p1) and index hints: USE | FORCE | IGNORE {INDEX | KEY} [FOR ...] (names)
+void BodyScanner::skip_table_options() {
+    for (;;) {
+        if (c_.is("PARTITION") && c_.next_is_op("(")) {
+            advance();
+        } else if ((c_.is("USE") || c_.is("FORCE") || c_.is("IGNORE")) &&
+                   (c_.next_is("INDEX") || c_.next_is("KEY"))) {
+            while (!c_.at_end() && !c_.is_op("(")) advance();
+        } else {
+            return;
+        }
+        if (c_.is_op("(")) skip_parens(c_);
+    }
+}
+
 void BodyScanner::read_list(ListMode mode) {
     if (mode == ListMode::ddl && c_.is("IF")) {  // IF [NOT] EXISTS
         advance();
@@ -253,6 +269,7 @@ void BodyScanner::read_list(ListMode mode) {
             } else if (c_.tok().kind == TokenKind::quoted_name) {
                 advance();
             }
+            skip_table_options();
         }
         if (!c_.is_op(",")) return;
         advance();
