@@ -239,6 +239,16 @@ constexpr HeadEntry kHeads[] = {
 }  // namespace
 
 Body parse_head(Cursor& c, Statement& st, Context& ctx) {
+    constexpr int kMaxHeadDepth =
+        32;  // prefixes that recurse (ANALYZE, SET STATEMENT ... FOR, WITH, EXPLAIN)
+    struct DepthGuard {
+        int& depth;
+        ~DepthGuard() { --depth; }
+    } guard{++ctx.head_depth};
+    if (ctx.head_depth > kMaxHeadDepth) {
+        set_class(st, Kind::other, Verb::unknown, Placement::primary);
+        return Body::skip;
+    }
     if (c.at_end()) {
         set_class(st, Kind::other, Verb::empty, Placement::primary);
         return Body::skip;

@@ -20,7 +20,8 @@ struct Context {
     std::string_view sql;
     ClassifyOptions options;
     std::vector<std::string_view> cte_names;  // WITH names: not tables, and `name(` is no function call
-    int depth = 0;                            // nesting of EXPLAIN / PREPARE texts, bounded
+    int depth = 0;                            // nesting of PREPARE / EXECUTE IMMEDIATE texts, bounded
+    int head_depth = 0;  // nesting of heads (ANALYZE ANALYZE ..., WITH ... WITH), bounded
 };
 
 enum class Body : std::uint8_t { scan, skip };

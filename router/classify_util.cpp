@@ -72,7 +72,7 @@ bool read_table_name(Cursor& c, TableRef& out) {
 }
 
 void add_table(Statement& st, TableRef table) {
-    if (table.schema.empty() && iequals(table.name, "DUAL")) return;
+    if (table.name.empty() || (table.schema.empty() && iequals(table.name, "DUAL"))) return;
     if (std::find(st.tables.begin(), st.tables.end(), table) == st.tables.end())
         st.tables.push_back(std::move(table));
 }
@@ -108,7 +108,10 @@ Statement classify_nested(std::string_view sql, Context& ctx) {
     parse_statement(c, st, inner);
     while (c.tok().kind == TokenKind::semicolon) c.advance();
     if (c.tok().kind != TokenKind::end) st.flags.set(Flag::multi_statement);
-    if (c.lexer().saw_unterminated()) st.flags.set(Flag::malformed);
+    if (c.lexer().saw_unterminated()) {
+        st.flags.set(Flag::malformed);
+        st.placement = Placement::primary;
+    }
     return st;
 }
 
