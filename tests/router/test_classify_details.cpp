@@ -194,7 +194,8 @@ TEST_CASE("router classify: values the session state keeps") {
         CHECK_FALSE(classify("SET sql_mode = CONCAT(@@sql_mode, ',X')").sql_mode.has_value());
         CHECK(classify("PREPARE Stmt1 FROM 'SELECT 1'").prepared_name == "stmt1");
         CHECK(classify("PREPARE s FROM 'SELECT * FROM t'").prepared_read);
-        CHECK(classify("PREPARE s FROM 'SELECT ''it''s'''").prepared_read);
+        CHECK(classify("PREPARE s FROM 'SELECT ''it''''s'''").prepared_read);
+        CHECK_FALSE(classify("PREPARE s FROM 'SELECT ''it''s'''").prepared_read);  // inner text malformed
         CHECK_FALSE(classify("PREPARE s FROM 'SELECT * FROM t FOR UPDATE'").prepared_read);
         CHECK_FALSE(classify("PREPARE s FROM 'INSERT INTO t VALUES (?)'").prepared_read);
         CHECK_FALSE(classify("PREPARE s FROM 'SELECT 1; SELECT 2'").prepared_read);
