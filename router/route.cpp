@@ -13,8 +13,7 @@ namespace {
 Placement effective_placement(const Statement& st, const SessionState& s) {
     if (st.verb != Verb::execute || st.prepared_name.empty()) return st.placement;
     auto it = s.prepared.find(st.prepared_name);
-    if (it == s.prepared.end()) return Placement::primary;
-    return it->second && st.placement != Placement::primary ? Placement::replica_ok : st.placement;
+    return it != s.prepared.end() && it->second ? Placement::replica_ok : Placement::primary;
 }
 
 std::string why_primary(const Statement& st) {
