@@ -211,6 +211,7 @@ std::optional<RoutePlan> Router::hint() {
     const Hint& h = st_.hint;
     if (h.kind == HintKind::none) return std::nullopt;
     if (placement_ != Placement::replica_ok && placement_ != Placement::primary_by_default) {
+        if (h.kind == HintKind::primary && placement_ == Placement::primary) return std::nullopt;  // agreed
         note_ = " (hint ignored: " + why_primary(st_) + " runs on the primary)";
         return std::nullopt;
     }

@@ -73,6 +73,7 @@ TEST_CASE("router route: reasons say why") {
     CHECK(reason("SELECT 1; SELECT 2") == "multi-statement");
     CHECK(reason("/* sluice: replica */ INSERT INTO t VALUES (1)") ==
           "write (hint ignored: write runs on the primary)");
+    CHECK(reason("/* sluice: primary */ INSERT INTO t VALUES (1)") == "write");
     CHECK(reason("/* sluice: backend=db9 */ SELECT 1") == "read: db2 (hint ignored: backend db9 is unknown)");
     CHECK(reason("/* sluice: nope */ SELECT 1") == "read: db2 (invalid sluice hint ignored)");
     CHECK(reason("SET @a = 1") == "session command: all backends, recorded");
