@@ -83,6 +83,11 @@ class BodyScanner {
             }
         } else if (c_.is_op(")") && depth_ > 0) {
             --depth_;
+            if (depth_ < 64 && ((resume_bits_ >> depth_) & 1u) != 0) {
+                advance();
+                resume_list();
+                return;
+            }
         }
         advance();
     }
@@ -99,6 +104,8 @@ class BodyScanner {
     void on_user_var();
     void on_system_var();
     void read_list(ListMode mode);
+    void after_table_reference();
+    void resume_list();
     void skip_table_options();
     bool is_cte(const TableRef& t) const {
         return t.schema.empty() && std::any_of(ctx_.cte_names.begin(), ctx_.cte_names.end(),
@@ -110,7 +117,8 @@ class BodyScanner {
     Context& ctx_;
     Token prev_;
     unsigned depth_ = 0;
-    std::uint64_t expr_bits_ = 0;  // bit d: the parenthesis at depth d is an expression, not a query
+    std::uint64_t expr_bits_ = 0;    // bit d: the parenthesis at depth d is an expression, not a query
+    std::uint64_t resume_bits_ = 0;  // bit d: a FROM list at depth d waits for a derived table's ')'
 };
 
 void BodyScanner::on_word() {
@@ -257,23 +265,40 @@ void BodyScanner::read_list(ListMode mode) {
         if (c_.is("EXISTS")) advance();
     }
     TableRef t;
-    while (read_table_name(c_, t)) {
+    for (;;) {
+        if (mode == ListMode::from && c_.is_op("(")) {  // a derived table: the list goes on after its ')'
+            if (depth_ < 64) resume_bits_ |= std::uint64_t{1} << depth_;
+            return;
+        }
+        if (!read_table_name(c_, t)) return;
         prev_ = Token{TokenKind::word, {}, 0, false};
         if (!is_cte(t)) add_table(st_, std::move(t));
-        if (mode == ListMode::from) {
-            if (c_.is("AS")) {
-                advance();
-                if (is_name(c_.tok())) advance();
-            } else if (c_.tok().kind == TokenKind::word && !is_clause_keyword(c_.tok().text)) {
-                advance();
-            } else if (c_.tok().kind == TokenKind::quoted_name) {
-                advance();
-            }
-            skip_table_options();
-        }
+        if (mode == ListMode::from) after_table_reference();
         if (!c_.is_op(",")) return;
         advance();
     }
+}
+
+// An alias ([AS] name), partitions and index hints.
+void BodyScanner::after_table_reference() {
+    if (c_.is("AS")) {
+        advance();
+        if (is_name(c_.tok())) advance();
+    } else if (c_.tok().kind == TokenKind::word && !is_clause_keyword(c_.tok().text)) {
+        advance();
+    } else if (c_.tok().kind == TokenKind::quoted_name) {
+        advance();
+    }
+    skip_table_options();
+}
+
+// The ')' closing a derived table in a FROM list: `FROM (SELECT ...) AS d, t2` goes on with t2.
+void BodyScanner::resume_list() {
+    resume_bits_ &= ~(std::uint64_t{1} << depth_);
+    after_table_reference();
+    if (!c_.is_op(",")) return;
+    advance();
+    read_list(ListMode::from);
 }
 
 }  // namespace
