@@ -25,7 +25,9 @@ Placement read_placement(Flags f) {
                                Flag::user_unlock_all;
     if (f.any(kPrimary)) return Placement::primary;
     if (f.has(Flag::diagnostics)) return Placement::previous;
-    if (f.has(Flag::stored_function)) return Placement::primary_by_default;
+    // The client believes it talks to one server, the primary: what tells servers apart comes from it
+    // (drivers read @@read_only to decide whether they may write).
+    if (f.any(Flag::stored_function | Flag::server_variable)) return Placement::primary_by_default;
     return Placement::replica_ok;
 }
 
@@ -40,7 +42,7 @@ void finalize_set(Statement& st) {
     if (st.placement != Placement::all) return;
     constexpr Flags kServerBound = Flag::subquery | Flag::primary_function | Flag::stored_function |
                                    Flag::found_rows | Flag::user_lock | Flag::user_unlock |
-                                   Flag::user_unlock_all | Flag::diagnostics;
+                                   Flag::user_unlock_all | Flag::diagnostics | Flag::server_variable;
     bool user_nondeterministic =
         st.has(Flag::nondeterministic) && st.vars_assigned.size() > 0 && !assigns_system_variable(st);
     if (!st.flags.any(kServerBound) && !user_nondeterministic) return;

@@ -234,8 +234,11 @@ void BodyScanner::on_system_var() {
         if (name.rfind(scope, 0) == 0) name.erase(0, scope.size());
     }
     advance();
-    if (name == "identity" || name == "last_insert_id") {
+    if (name == "identity" || name == "last_insert_id" || name == "last_gtid") {
         st_.flags.set(Flag::primary_function);
+    } else if (st_.verb != Verb::set && is_server_variable(name)) {  // SET's targets are not reads
+        st_.flags.set(Flag::server_variable);
+        add_unique(st_.vars_read, std::move(name));
     } else if (name == "warning_count" || name == "error_count") {
         st_.flags.set(Flag::diagnostics);
     } else if (st_.verb != Verb::set) {

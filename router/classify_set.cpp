@@ -117,7 +117,9 @@ void read_value(Cursor& c, Statement& st, const Target& target, const Context& c
         if (t.kind == TokenKind::system_var) {
             std::string name = to_lower(t.text);
             std::size_t dot = name.find('.');
-            add_unique(st.vars_read, dot == std::string::npos ? name : name.substr(dot + 1));
+            if (dot != std::string::npos) name.erase(0, dot + 1);
+            if (is_server_variable(name)) st.flags.set(Flag::server_variable);
+            add_unique(st.vars_read, std::move(name));
         }
         ++tokens;
         c.advance();

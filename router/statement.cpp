@@ -111,6 +111,7 @@ constexpr std::pair<Flag, std::string_view> kFlagNames[] = {
     {Flag::locks_session, "locks_session"},
     {Flag::compound_body, "compound_body"},
     {Flag::user_var_read, "user_var_read"},
+    {Flag::server_variable, "server_variable"},
 };
 
 }  // namespace

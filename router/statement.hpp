@@ -108,6 +108,8 @@ enum class Flag : std::uint32_t {
     locks_session = 1u << 21,     // changes session state only the primary will have: stay on the primary
     compound_body = 1u << 22,     // a routine or block body: its ';' do not separate statements
     user_var_read = 1u << 23,     // reads a user variable (names in vars_read)
+    server_variable =
+        1u << 24,  // reads what differs between servers: @@read_only, @@server_id, @@hostname...
 };
 
 class Flags {

@@ -510,6 +510,14 @@ bool is_clause_keyword(std::string_view word) {
     return false;
 }
 
+bool is_server_variable(std::string_view name) {
+    for (std::string_view v : {"read_only", "super_read_only", "innodb_read_only", "server_id", "server_uuid",
+                               "hostname", "port", "socket", "report_host", "log_bin", "gtid_binlog_pos",
+                               "gtid_binlog_state", "gtid_current_pos", "gtid_slave_pos", "wsrep_node_name"})
+        if (name == v) return true;
+    return false;
+}
+
 std::string to_lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)

@@ -26,6 +26,10 @@ FunctionRole function_role(std::string_view name);
 // A keyword that cannot be a table alias: it ends a table reference.
 bool is_clause_keyword(std::string_view word);
 
+// A system variable whose value tells servers apart (read_only, server_id, hostname, gtid_current_pos...);
+// `name` is lower case, without scope.
+bool is_server_variable(std::string_view name);
+
 std::string to_lower(std::string_view s);
 
 // The built-in table is sorted and without duplicates (binary search depends on it); for a unit test.

@@ -80,6 +80,8 @@ TEST_CASE("router classify: SET, SET NAMES, USE") {
         {"SET timestamp = UNIX_TIMESTAMP()", session, set, all, replayable | nondeterministic},
         {"SET sql_mode = (SELECT @@GLOBAL.sql_mode)", session, set, primary, subquery | locks_session},
         {"SET @x = @@identity", session, set, primary, primary_function},
+        {"SET @ro = @@read_only", session, set, primary, server_variable},
+        {"SET @m = @@sql_mode", session, set, all, replayable},
         {"SET GLOBAL max_connections = 500", session, set, primary, global_scope},
         {"SET @@global.read_only = 1", session, set, primary, global_scope},
         {"SET GLOBAL a = 1, SESSION b = 2", session, set, primary, global_scope | locks_session},
