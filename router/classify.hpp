@@ -13,6 +13,9 @@
 //    SLAVE / REPLICA STATUS, PROCESSLIST, VARIABLES, GLOBAL STATUS, ENGINE ... STATUS, unknown SHOWs) goes to
 //    the primary unless a hint names another backend.
 //  - A SELECT calling a function that is not built in (it may write) is primary_by_default, as in MaxScale.
+//    So is one reading a variable that tells servers apart (@@read_only, @@server_id, @@hostname,
+//    @@gtid_current_pos...): the client believes it talks to the primary, and drivers decide whether they may
+//    write from @@read_only. Other system variables (@@version, @@sql_mode...) are read from replicas.
 //  - A SET whose value the backends would compute differently (a subquery, a stored or same-connection
 //    function, or for user variables RAND()/UUID()/NOW()...) runs on the primary only and is not replayed;
 //    if it sets system variables it carries Flag::locks_session.
