@@ -66,22 +66,10 @@ class BodyScanner {
 
     void on_op() {
         if (c_.is_op("(")) {
-            ++depth_;
-            Token next = c_.peek();
-            bool query =
-                next.kind == TokenKind::word && (iequals(next.text, "SELECT") || iequals(next.text, "WITH"));
-            if (query) st_.flags.set(Flag::subquery);
-            bool nested = query || (next.kind == TokenKind::op && next.text == "(") ||
-                          (next.kind == TokenKind::word &&
-                           (iequals(next.text, "VALUES") || iequals(next.text, "TABLE")));
-            if (depth_ < 64) {
-                if (nested) {
-                    expr_bits_ &= ~(std::uint64_t{1} << depth_);
-                } else {
-                    expr_bits_ |= std::uint64_t{1} << depth_;
-                }
-            }
-        } else if (c_.is_op(")") && depth_ > 0) {
+            on_open_paren();
+            return;
+        }
+        if (c_.is_op(")") && depth_ > 0) {
             --depth_;
             if (depth_ < 64 && ((resume_bits_ >> depth_) & 1u) != 0) {
                 advance();
@@ -90,6 +78,34 @@ class BodyScanner {
             }
         }
         advance();
+    }
+
+    // A '(' opens a query (a subquery, a derived table, a parenthesized join) or an expression.
+    void on_open_paren() {
+        ++depth_;
+        bool table_list = table_paren_;  // right after FROM / JOIN / a comma of their list
+        table_paren_ = false;
+        Token next = c_.peek();
+        bool query =
+            next.kind == TokenKind::word && (iequals(next.text, "SELECT") || iequals(next.text, "WITH"));
+        if (query) st_.flags.set(Flag::subquery);
+        bool nested =
+            query || table_list || (next.kind == TokenKind::op && next.text == "(") ||
+            (next.kind == TokenKind::word && (iequals(next.text, "VALUES") || iequals(next.text, "TABLE")));
+        if (depth_ < 64) {
+            if (nested) {
+                expr_bits_ &= ~(std::uint64_t{1} << depth_);
+            } else {
+                expr_bits_ |= std::uint64_t{1} << depth_;
+            }
+        }
+        advance();
+        if (!table_list || query) return;
+        if (c_.is_op("(")) {
+            table_paren_ = true;  // FROM ((t1))
+        } else if (is_name(c_.tok())) {
+            read_list(ListMode::from);  // FROM (t1 JOIN t2)
+        }
     }
 
     void on_word();
@@ -118,6 +134,7 @@ class BodyScanner {
     Token prev_;
     unsigned depth_ = 0;
     std::uint64_t expr_bits_ = 0;    // bit d: the parenthesis at depth d is an expression, not a query
+    bool table_paren_ = false;       // the next '(' is where a table reference stands
     std::uint64_t resume_bits_ = 0;  // bit d: a FROM list at depth d waits for a derived table's ')'
 };
 
@@ -271,6 +288,7 @@ void BodyScanner::read_list(ListMode mode) {
     for (;;) {
         if (mode == ListMode::from && c_.is_op("(")) {  // a derived table: the list goes on after its ')'
             if (depth_ < 64) resume_bits_ |= std::uint64_t{1} << depth_;
+            table_paren_ = true;
             return;
         }
         if (!read_table_name(c_, t)) return;
