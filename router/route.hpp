@@ -14,7 +14,8 @@
 //     last SQL_CALC_FOUND_ROWS went (else with the previous statement); a statement reading a user variable
 //     that exists on one backend only (set by SELECT @x := ..., INTO @x, CALL) goes there; SHOW WARNINGS and
 //     friends go with the previous statement. A partner that is gone is an error (backend_unavailable),
-//     except for the previous statement's diagnostics, which fall back to the primary.
+//     except for the previous statement's diagnostics, which fall back to the primary. Hints do not apply:
+//     the statement would fail (or answer wrongly) anywhere else.
 //  5. Hints, for statements that may run elsewhere than the primary (Placement::replica_ok or
 //     primary_by_default): `primary`; `replica` (chosen by score, lag limit applies, fallback applies);
 //     `backend=NAME` (any reachable backend that is not in maintenance or draining; lag is not checked).
