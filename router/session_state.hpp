@@ -1,0 +1,72 @@
+#pragma once
+// What the router must know about one client session. A plain struct the proxy owns and updates:
+//  - on_server_status() with the status flags of every OK / EOF the client gets (transaction state as the
+//    server sees it: this also catches implicit commits and COMMIT AND CHAIN);
+//  - on_executed() once a statement routed by a plan succeeded (what it changed: temporary tables, locks,
+//    prepared statements, pins, the session-command history, ...);
+//  - last_write_gtid from session tracking (the GTID of the session's last write), for read-your-writes;
+//  - on_backend_lost() when a backend connection of the session dies.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "router/lexer.hpp"
+#include "router/route_plan.hpp"
+#include "router/session_history.hpp"
+#include "router/statement.hpp"
+
+namespace sluice::router {
+
+// Server status flags (the protocol's SERVER_STATUS_*), restated so router/ needs nothing from protocol/.
+inline constexpr std::uint16_t kStatusInTransaction = 0x0001;
+inline constexpr std::uint16_t kStatusAutocommit = 0x0002;
+inline constexpr std::uint16_t kStatusNoBackslashEscapes = 0x0200;
+inline constexpr std::uint16_t kStatusInTransactionReadOnly = 0x2000;
+
+struct SessionState {
+    // Transactions.
+    bool autocommit = true;
+    bool in_transaction = false;
+    bool transaction_read_only = false;              // the open transaction is READ ONLY
+    std::optional<std::string> transaction_backend;  // where the open transaction was pinned
+    bool next_transaction_read_only = false;         // SET TRANSACTION READ ONLY: for the next one only
+    bool session_read_only = false;  // SET SESSION TRANSACTION READ ONLY, transaction_read_only=1
+
+    // Session settings.
+    std::string database;  // USE (or the handshake's database, set by the proxy)
+    std::string charset;   // SET NAMES / SET CHARACTER SET
+    LexerOptions lexer_options;
+    SessionHistory history;
+
+    // State that lives on one backend connection.
+    std::map<std::string, std::string> temporary_tables;  // "db.name" -> backend
+    int user_locks = 0;                                   // GET_LOCK minus RELEASE_LOCK (never below 0)
+    bool tables_locked = false;                           // LOCK TABLES until UNLOCK TABLES
+    std::optional<std::string> locks_backend;             // where those locks are held
+    std::map<std::string, bool> prepared;                 // SQL PREPAREd names -> the text is a plain read
+    std::map<std::string, std::string>
+        variable_backends;                              // user variables set on one backend only: "@x" -> it
+    std::optional<std::string> last_found_rows_target;  // where the last SQL_CALC_FOUND_ROWS went
+    std::optional<std::string> last_backend;            // where the previous statement went
+    bool locked_to_primary = false;                     // RoutePlan::lock_to_primary happened
+
+    // Read-your-writes.
+    bool wrote = false;                          // the session has written something
+    std::optional<std::string> last_write_gtid;  // filled by the proxy from session tracking
+
+    void on_server_status(std::uint16_t flags);
+    // `backend`: the name of the backend that ran it (for Target::all, the one whose answer the client got).
+    void on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend);
+    // Forgets what lived on `backend`; true when that was state the session cannot rebuild (its transaction,
+    // temporary tables or locks), so the proxy should end the session.
+    bool on_backend_lost(std::string_view backend);
+
+    std::string qualified(const TableRef& t) const;  // "db.name", with the current database when unqualified
+    // The backend holding a temporary table the statement names, if any.
+    std::optional<std::string_view> temporary_table_backend(const Statement& st) const;
+};
+
+}  // namespace sluice::router
