@@ -164,8 +164,10 @@ class Run:
                         f"{s['mib_per_s']:8,.1f} MiB/s" + (f"  RSS +{growth / 1024:.1f} MiB" if growth is not None
                                                             else "") if s["ok"] else f"FAILED: {s.get('failure')}"))
         if "idle" in p["only"]:
+            baseline = self.cluster.threads_connected() or 0
             for rnd, order in self.rounds():
                 for t in order:
+                    self.cluster.wait_sessions_below(baseline + 100, 300)
                     s = workloads.run_idle(self.args.loadclient, t, p["idle_count"], self.own_pids, self.log)
                     self.record("idle", 16, t, rnd, s)
                     self.say(f"idle   round {rnd}  {t.name:10s} " + (

@@ -28,7 +28,7 @@ def mariadb_cli(port, sql, timeout=30):
                       "--batch", "--skip-column-names", "-e", sql], timeout=timeout)
 
 
-def wait_login(port, what, seconds=30):
+def wait_login(port, what, seconds=60):
     """A real login and statement through the target, not only an open port."""
     deadline = time.monotonic() + seconds
     out = ""
@@ -64,6 +64,25 @@ class Cluster:
             with open(os.path.join(self.dir, f"node{i + 1}", "mariadbd.pid")) as f:
                 pids.append(int(f.read().strip()))
         return pids
+
+    def threads_connected(self):
+        """Sessions open on the primary (over root's socket), or None when it does not answer."""
+        code, out = procs.run(["mariadb", "--no-defaults", "-uroot", "-S", os.path.join(self.dir, "node1", "sock"),
+                               "--batch", "--skip-column-names", "--connect-timeout=10",
+                               "-e", "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                     "WHERE VARIABLE_NAME='THREADS_CONNECTED'"], timeout=30)
+        return int(out.strip()) if code == 0 and out.strip().isdigit() else None
+
+    def wait_sessions_below(self, limit, seconds):
+        """Thousands of closed sessions take a loaded server a while to tear down; the next measurement waits."""
+        deadline = time.monotonic() + seconds
+        n = None
+        while time.monotonic() < deadline:
+            n = self.threads_connected()
+            if n is not None and n <= limit:
+                return n
+            time.sleep(1.0)
+        raise RuntimeError(f"the primary still has {n} sessions {seconds} s after the clients closed them")
 
     @property
     def primary_port(self):
@@ -110,7 +129,7 @@ class HAProxy:
 
     def start(self):
         self.proc = procs.spawn(["haproxy", "-f", self.config, "-db"], log_path=self.log)
-        procs.wait_listening(self.port, self.proc, 20, "haproxy")
+        procs.wait_listening(self.port, self.proc, 60, "haproxy")
         wait_login(self.port, self.name)
 
     def restart(self):
@@ -164,7 +183,7 @@ class Sluice:
         if code != 0:
             raise RuntimeError(f"{self.name}: bad generated config:\n{out}")
         self.proc = procs.spawn([self.binary, "-c", self.config], log_path=self.log)
-        procs.wait_listening(self.port, self.proc, 20, self.name)
+        procs.wait_listening(self.port, self.proc, 60, self.name)
         wait_login(self.port, self.name)
 
     def restart(self):

@@ -204,6 +204,9 @@ def run_idle(loadclient, target, count, own_pids, log, settle=2.0):
         if p.poll() is None:
             p.kill()
             p.wait()
+    # Sluice keeps the backend sessions of departed clients in its pool (thousands of them here); a fresh process
+    # gives them back so the next measurement starts from the same server state.
+    target.restart()
     text = line.decode(errors="replace").strip()
     log.write(f"=== {target.name} idle\n{' '.join(argv)}\n{text}\n")
     kv = parse_pairs(text)
