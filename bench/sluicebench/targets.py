@@ -168,7 +168,8 @@ backend primary
 class Sluice:
     is_proxy = True
 
-    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers):
+    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, wrapper=()):
+        self.wrapper = list(wrapper)  # e.g. valgrind --tool=callgrind, for bench/profile
         self.name = f"sluice-w{workers}"
         self.label = f"Sluice, limits.workers {workers}, everything to the primary"
         self.binary, self.port, self.admin_port, self.workers = binary, port, admin_port, workers
@@ -182,7 +183,7 @@ class Sluice:
         code, out = procs.run([self.binary, "--check-config", self.config], timeout=30)
         if code != 0:
             raise RuntimeError(f"{self.name}: bad generated config:\n{out}")
-        self.proc = procs.spawn([self.binary, "-c", self.config], log_path=self.log)
+        self.proc = procs.spawn(self.wrapper + [self.binary, "-c", self.config], log_path=self.log)
         procs.wait_listening(self.port, self.proc, 60, self.name)
         wait_login(self.port, self.name)
 
