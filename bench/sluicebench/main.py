@@ -228,7 +228,7 @@ def main(argv):
         run.run_extras()
         complete = True
     except KeyboardInterrupt as e:
-        run.failures.append(f"interrupted ({e})")
+        run.failures.append(f"interrupted ({e or 'SIGINT'})")
         run.say("interrupted: stopping everything")
     except Exception as e:  # the harness itself broke: say so, clean up, exit non-zero
         run.failures.append(f"harness error: {e}")

@@ -1,7 +1,6 @@
 """The cluster and the things a client can connect to: the primary directly, HAProxy, Sluice."""
 
 import os
-import subprocess
 import time
 
 from . import procs

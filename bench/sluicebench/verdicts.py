@@ -24,7 +24,7 @@ def evaluate(rows, sluice_targets):
     for workload in ("oltp_point_select", "oltp_read_only"):
         for threads in (8, 64):
             def qps(t, w=workload, n=threads):
-                s, h = _find(rows, w, n, t), _find(rows, w, n, "haproxy")
+                s = _find(rows, w, n, t)
                 v = s and s.get("qps_x_haproxy")
                 met, word = _verdict(v, v is not None and v >= 1.0)
                 return (f"{v:.2f}× HAProxy — {word}" if v is not None else word), met
