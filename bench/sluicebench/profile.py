@@ -1,0 +1,131 @@
+"""bench/profile's body: where Sluice spends its CPU under sysbench, with callgrind and (if it works) perf.
+
+callgrind counts user-space instructions per function (valgrind serialises the threads and runs ~50× slower, so
+its QPS means nothing); perf samples the real binary on the cpu-clock software event, kernel included, which is
+where a proxy that mostly moves bytes between sockets spends much of its time.
+"""
+
+import argparse
+import contextlib
+import datetime
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import machine, procs, workloads
+from .targets import Cluster, Sluice
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/profile")
+    p.add_argument("--sluice", required=True)
+    p.add_argument("--sluice-build", default="")
+    p.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks"))
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--seconds", type=int, default=30, help="per workload, per profiler")
+    p.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
+    return p.parse_args(argv)
+
+
+def top_lines(text, limit):
+    return "\n".join(text.splitlines()[:limit])
+
+
+def callgrind(run_dir, cluster, args, ports, log):
+    out_file = os.path.join(run_dir, "callgrind.out")
+    wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", "--collect-systime=usec"]
+    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers, wrapper=wrapper)
+    s.start()
+    try:
+        results = []
+        for w in args.workloads.split(","):
+            r = workloads.run_sysbench(s, w, args.threads, args.seconds, 4, 100_000, lambda: [], log)
+            results.append(f"{w}: {r.get('qps') or 0:,.0f} QPS under callgrind (meaningless as a speed)")
+    finally:
+        procs.stop(s.proc, timeout=180)
+    flat = subprocess.run(["callgrind_annotate", "--inclusive=no", out_file], capture_output=True, text=True)
+    incl = subprocess.run(["callgrind_annotate", "--inclusive=yes", out_file], capture_output=True, text=True)
+    return results, flat.stdout, incl.stdout
+
+
+def perf(run_dir, cluster, args, ports, log):
+    code, out = procs.run(["perf", "record", "-e", "cpu-clock", "-o", "/dev/null", "true"], timeout=30)
+    if code != 0:
+        return None, f"perf record does not work here:\n{out}"
+    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers)
+    s.start()
+    data = os.path.join(run_dir, "perf.data")
+    try:
+        total = args.seconds * len(args.workloads.split(","))
+        rec = procs.spawn(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", str(s.pid()), "-o", data,
+                           "--", "sleep", str(total + 2)], log_path=os.path.join(run_dir, "perf.log"))
+        time.sleep(1)
+        results = []
+        for w in args.workloads.split(","):
+            r = workloads.run_sysbench(s, w, args.threads, args.seconds, 4, 100_000, lambda: [s.pid()], log)
+            results.append(f"{w}: {r.get('qps') or 0:,.0f} QPS, proxy CPU {r.get('cpu_s_per_m') or 0:.1f} s per "
+                           "million statements while sampled")
+        rec.wait(timeout=total + 120)
+    finally:
+        procs.stop(s.proc)
+    report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym",
+                             "-g", "none", "--percent-limit", "0.7"], capture_output=True, text=True)
+    by_dso = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso", "-g", "none"],
+                            capture_output=True, text=True)
+    keep = lambda out, n: [ln for ln in out.splitlines() if ln.strip() and not ln.startswith("#")][:n]
+    return results, "\n".join(keep(by_dso.stdout, 10) + [""] + keep(report.stdout, 45))
+
+
+def main(argv):
+    args = parse_args(argv)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    run_dir = tempfile.mkdtemp(prefix="sbp-", dir="/tmp")
+    ports = procs.free_ports(7)
+    cluster = Cluster(ROOT, os.path.join(run_dir, "db"), ports[:3], hard)
+    log = open(os.path.join(run_dir, "profile.log"), "a", buffering=1)
+    info = machine.describe(ROOT, args)
+    ok = False
+    try:
+        print(f"cluster in {run_dir}", flush=True)
+        cluster.up()
+        workloads.sysbench_prepare(cluster.primary_port, 4, 100_000, log)
+        print("callgrind run", flush=True)
+        cg_results, flat, incl = callgrind(run_dir, cluster, args, ports[3:5], log)
+        print("perf run", flush=True)
+        pf_results, pf = perf(run_dir, cluster, args, ports[5:7], log)
+        ok = True
+    finally:
+        with contextlib.suppress(Exception):
+            cluster.down()
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+    path = os.path.join(args.out, f"{stamp}-profile.md")
+    os.makedirs(args.out, exist_ok=True)
+    with open(path, "w") as f:
+        f.write(f"# Sluice CPU profile, {datetime.date.today().isoformat()}\n\n")
+        f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+        f.write(f"- Sluice: limits.workers {args.workers}, binary {args.sluice} ({args.sluice_build})\n")
+        f.write(f"- load: sysbench {args.workloads}, {args.threads} threads, {args.seconds} s each, "
+                "4 tables × 100,000 rows, everything to the primary\n\n")
+        f.write("## callgrind: user-space instructions by function (self)\n\n")
+        f.write("\n".join(f"- {r}" for r in cg_results) + "\n\n```\n" + top_lines(flat, 60) + "\n```\n\n")
+        f.write("## callgrind: inclusive\n\n```\n" + top_lines(incl, 60) + "\n```\n\n")
+        f.write("## perf record -e cpu-clock (kernel included), by shared object and symbol\n\n")
+        if pf_results:
+            f.write("\n".join(f"- {r}" for r in pf_results) + "\n\n")
+        f.write("```\n" + pf + "\n```\n")
+    print(f"wrote {path}", flush=True)
+    if ok:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
