@@ -137,7 +137,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     using TimePoint = std::chrono::steady_clock::time_point;
     std::optional<TimePoint> slot_wait_until_;  // waiting for a slot under max_backend_connections
     std::optional<TimePoint> hold_until_;       // held while there is no primary (failover_hold_timeout)
-    bool in_transaction_ = false;               // from the server's status flags at the end of the last response
+    bool in_transaction_ = false;  // from the server's status flags at the end of the last response
     std::optional<std::string> init_db_;
     std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
     std::uint64_t statements_ = 0;

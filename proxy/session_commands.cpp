@@ -66,7 +66,8 @@ void ClientSession::run_command(PendingCommand cmd) {
         // command waits for a backend, up to failover_hold_timeout while the monitor replaces the primary.
         awaiting_backend_ = std::move(cmd);
         move_to(State::forwarding);
-        hold_until_ = std::chrono::steady_clock::now() + worker_.runtime().config.monitor.failover_hold_timeout;
+        hold_until_ =
+            std::chrono::steady_clock::now() + worker_.runtime().config.monitor.failover_hold_timeout;
         retry_held();
         return;
     }
@@ -98,7 +99,8 @@ void ClientSession::retry_held() {
         worker_.runtime().sessions.set_backend(id_, 0);
         worker_.pool().release(std::move(backend_));
     }
-    if (worker_.runtime().gates[primary]->retry_in(now).count() > 0) return;  // backing off: the clock retries
+    if (worker_.runtime().gates[primary]->retry_in(now).count() > 0)
+        return;  // backing off: the clock retries
     open_backend();
 }
 
@@ -235,7 +237,8 @@ void ClientSession::on_backend_failed(const protocol::ErrPacket& err) {
             return;
         case State::forwarding:
             if (awaiting_backend_ && hold_until_ && std::chrono::steady_clock::now() < *hold_until_ &&
-                (err.code == protocol::er::kBackendUnavailable.code || err.code == protocol::er::kLostConnection.code))
+                (err.code == protocol::er::kBackendUnavailable.code ||
+                 err.code == protocol::er::kLostConnection.code))
                 return;  // not sent yet: keep it while the primary may be replaced (retry_held)
             on_backend_lost(err);
             return;

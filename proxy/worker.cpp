@@ -93,7 +93,8 @@ void Worker::on_topology(uv_async_t* h) {
 }
 
 bool Worker::writes_on_hold() const {
-    if (!topology_ || topology_->version == 0) return false;  // before the first check: try the config's first
+    if (!topology_ || topology_->version == 0)
+        return false;  // before the first check: try the config's first
     return topology_->failover_in_progress || topology_->writes_paused || !topology_->writable_primary();
 }
 

@@ -133,9 +133,11 @@ std::string sluice_config(const Cluster& cluster, int client_port, int admin_por
     for (int i = 0; i < cluster.size(); ++i)
         y += "  - name: db" + std::to_string(i + 1) +
              "\n    host: 127.0.0.1\n    port: " + std::to_string(cluster.port(i)) + "\n";
-    bool own_monitor = extra_yaml.starts_with("monitor:") || extra_yaml.find("\nmonitor:") != std::string::npos;
+    bool own_monitor =
+        extra_yaml.starts_with("monitor:") || extra_yaml.find("\nmonitor:") != std::string::npos;
     if (!own_monitor)
-        y += "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n  replication_password: "
+        y += "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n  "
+             "replication_password: "
              "repl\n";
     return y + extra_yaml;
 }

@@ -74,14 +74,18 @@ TEST_CASE("no backend to be had: logins fail at once with a clear error, and ret
     remove_tree(dir);
 }
 
-TEST_CASE("primary SIGKILLed under a write loop through Sluice (semi-sync): writes go on, none acknowledged is lost") {
+TEST_CASE(
+    "primary SIGKILLed under a write loop through Sluice (semi-sync): writes go on, none acknowledged is "
+    "lost") {
     // Semi-synchronous replication (AFTER_SYNC) on every server: a commit is acknowledged only once a replica
-    // has it, which is what lets a failover keep every acknowledged write. With plain asynchronous replication
-    // the last writes before a SIGKILL can be lost, whatever the proxy does.
-    Cluster c(3, "--rpl-semi-sync-master-enabled=ON --rpl-semi-sync-slave-enabled=ON "
-                 "--rpl-semi-sync-master-wait-point=AFTER_SYNC");
-    Sluice s(c, "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n"
-                "  replication_password: repl\n  interval: 500ms\n  failcount: 3\n");
+    // has it, which is what lets a failover keep every acknowledged write. With plain asynchronous
+    // replication the last writes before a SIGKILL can be lost, whatever the proxy does.
+    Cluster c(3,
+              "--rpl-semi-sync-master-enabled=ON --rpl-semi-sync-slave-enabled=ON "
+              "--rpl-semi-sync-master-wait-point=AFTER_SYNC");
+    Sluice s(c,
+             "monitor:\n  user: monitor\n  password: monitor\n  replication_user: repl\n"
+             "  replication_password: repl\n  interval: 500ms\n  failcount: 3\n");
     Conn setup;
     connect_or_throw(setup, {.port = s.client_port(), .user = "app", .password = "app"});
     REQUIRE_OK(setup.exec("CREATE DATABASE IF NOT EXISTS t_fo"));

@@ -373,8 +373,9 @@ TEST_CASE("accounts: a user created after start-up logs in at once; host restric
 
 TEST_CASE("limits: max_client_connections, max_backend_connections, idle_timeout") {
     Cluster& c = shared_cluster();
-    Sluice s(c, "limits:\n  workers: 1\n  max_client_connections: 3\n  max_backend_connections: 2\n"
-                "  connect_timeout: 500ms\n  idle_timeout: 2s\n");
+    Sluice s(c,
+             "limits:\n  workers: 1\n  max_client_connections: 3\n  max_backend_connections: 2\n"
+             "  connect_timeout: 500ms\n  idle_timeout: 2s\n");
     ConnectOptions app{.port = s.client_port(), .user = "app", .password = "app"};
     Conn a, b;
     connect_or_throw(a, app);

@@ -64,10 +64,10 @@ TEST_CASE("native password: empty password sends an empty response") {
 }
 
 TEST_CASE("caching_sha2_password fast path") {
-    // Expected values computed independently with Python's hashlib, and the scramble is byte for byte what the
-    // real client (Connector/C 3.3.20's caching_sha2_password plugin, via the mariadb CLI) sent for this
-    // password and seed to a fake server (tests/data/sha2_client_capture.py). MariaDB 10.11 has no server side
-    // for this plugin.
+    // Expected values computed independently with Python's hashlib, and the scramble is byte for byte what
+    // the real client (Connector/C 3.3.20's caching_sha2_password plugin, via the mariadb CLI) sent for this
+    // password and seed to a fake server (tests/data/sha2_client_capture.py). MariaDB 10.11 has no server
+    // side for this plugin.
     std::string seed = "0123456789abcdefghij";
     std::string expected = unhex("ebcfb4d7031ec89704f0e481b22bfc850ef93faeeb4922ba76036df740bbb1a8");
     CHECK(sha2_scramble(kPassword, seed) == expected);
