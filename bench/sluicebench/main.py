@@ -195,8 +195,9 @@ def settings_for(args, nofile, idle_count):
         "describe": {
             "mode": args.mode,
             "sysbench": f"{p['tables']} tables × {p['table_size']:,} rows; "
-                        f"threads {', '.join(map(str, p['threads']))}; {p['seconds']} s per cell; {p['rounds']} round(s); --db-ps-mode=auto (prepared "
-                        "statements), default rand-type; percentiles from sysbench's histogram",
+                        f"threads {', '.join(map(str, p['threads']))}; {p['seconds']} s per cell; "
+                        f"{p['rounds']} round(s); --db-ps-mode=auto (prepared statements), default rand-type; "
+                        "percentiles from sysbench's histogram",
             "connection churn": f"{CHURN_THREADS} client threads × {p['churn_seconds']} s per round "
                                 "(bench/loadclient.c)",
             "large result": f"{p['stream_rows']:,} rows of 1,000 bytes, read row by row with mysql_use_result",
