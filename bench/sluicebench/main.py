@@ -17,7 +17,7 @@ from .targets import Cluster, Direct, HAProxy, Sluice
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 MODES = {
-    "full": dict(threads=[1, 8, 64, 512], seconds=15, rounds=3, tables=4, table_size=100_000,
+    "full": dict(threads=[1, 8, 64, 512], seconds=10, rounds=5, tables=4, table_size=100_000,
                  churn_seconds=10, stream_rows=1_048_576, idle_count=10_000, warmup=20),
     "quick": dict(threads=[8], seconds=3, rounds=1, tables=2, table_size=10_000,
                   churn_seconds=3, stream_rows=65_536, idle_count=1_000, warmup=2),
@@ -194,10 +194,12 @@ def settings_for(args, nofile, idle_count):
         "idle_count": idle_count,
         "describe": {
             "mode": args.mode,
-            "sysbench": f"{p['tables']} tables × {p['table_size']:,} rows; threads {', '.join(map(str, p['threads']))}; "
-                        f"{p['seconds']} s per cell; {p['rounds']} round(s); --db-ps-mode=auto (prepared "
-                        "statements), default rand-type; percentiles from sysbench's histogram",
-            "connection churn": f"{CHURN_THREADS} client threads × {p['churn_seconds']} s per round (bench/loadclient.c)",
+            "sysbench": f"{p['tables']} tables × {p['table_size']:,} rows; "
+                        f"threads {', '.join(map(str, p['threads']))}; {p['seconds']} s per cell; "
+                        f"{p['rounds']} round(s); --db-ps-mode=auto (prepared statements), default rand-type; "
+                        "percentiles from sysbench's histogram",
+            "connection churn": f"{CHURN_THREADS} client threads × {p['churn_seconds']} s per round "
+                                "(bench/loadclient.c)",
             "large result": f"{p['stream_rows']:,} rows of 1,000 bytes, read row by row with mysql_use_result",
             "idle connections": f"{idle_count:,} sessions (requested {p['idle_count']:,}; RLIMIT_NOFILE hard limit "
                                 f"{nofile:,})",

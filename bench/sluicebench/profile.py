@@ -26,11 +26,12 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/profile")
     p.add_argument("--sluice", required=True)
     p.add_argument("--sluice-build", default="")
+    p.add_argument("--loadclient", required=True)
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks"))
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--seconds", type=int, default=30, help="per workload, per profiler")
-    p.add_argument("--workloads", default="oltp_point_select,oltp_read_only")
+    p.add_argument("--workloads", default="oltp_point_select,oltp_read_only,churn")
     return p.parse_args(argv)
 
 
@@ -38,49 +39,54 @@ def top_lines(text, limit):
     return "\n".join(text.splitlines()[:limit])
 
 
-def callgrind(run_dir, cluster, args, ports, log):
-    out_file = os.path.join(run_dir, "callgrind.out")
+def drive(s, workload, args, log, own):
+    """Runs one workload through Sluice s; returns a line saying how fast it went."""
+    if workload == "churn":
+        r = workloads.run_churn(args.loadclient, s, args.seconds, 8, own, log)
+        return (f"{r.get('connects_per_s') or 0:,.0f} connects/s, proxy CPU "
+                f"{r.get('cpu_s_per_m') or 0:.1f} s per million connects")
+    r = workloads.run_sysbench(s, workload, args.threads, args.seconds, 4, 100_000, own, log)
+    return f"{r.get('qps') or 0:,.0f} QPS, proxy CPU {r.get('cpu_s_per_m') or 0:.1f} s per million statements"
+
+
+def callgrind(run_dir, cluster, workload, args, ports, log):
+    out_file = os.path.join(run_dir, f"callgrind.{workload}.out")
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", "--collect-systime=usec"]
     s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers, wrapper=wrapper)
     s.start()
     try:
-        results = []
-        for w in args.workloads.split(","):
-            r = workloads.run_sysbench(s, w, args.threads, args.seconds, 4, 100_000, lambda: [], log)
-            results.append(f"{w}: {r.get('qps') or 0:,.0f} QPS under callgrind (meaningless as a speed)")
+        speed = drive(s, workload, args, log, lambda: [s.pid()])
     finally:
         procs.stop(s.proc, timeout=180)
     flat = subprocess.run(["callgrind_annotate", "--inclusive=no", out_file], capture_output=True, text=True)
     incl = subprocess.run(["callgrind_annotate", "--inclusive=yes", out_file], capture_output=True, text=True)
-    return results, flat.stdout, incl.stdout
+    return speed, flat.stdout, incl.stdout
 
 
-def perf(run_dir, cluster, args, ports, log):
+def perf(run_dir, cluster, workload, args, ports, log):
     code, out = procs.run(["perf", "record", "-e", "cpu-clock", "-o", "/dev/null", "true"], timeout=30)
     if code != 0:
         return None, f"perf record does not work here:\n{out}"
     s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers)
     s.start()
-    data = os.path.join(run_dir, "perf.data")
+    data = os.path.join(run_dir, f"perf.{workload}.data")
     try:
-        total = args.seconds * len(args.workloads.split(","))
         rec = procs.spawn(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", str(s.pid()), "-o", data,
-                           "--", "sleep", str(total + 2)], log_path=os.path.join(run_dir, "perf.log"))
+                           "--", "sleep", str(args.seconds + 2)], log_path=os.path.join(run_dir, "perf.log"))
         time.sleep(1)
-        results = []
-        for w in args.workloads.split(","):
-            r = workloads.run_sysbench(s, w, args.threads, args.seconds, 4, 100_000, lambda: [s.pid()], log)
-            results.append(f"{w}: {r.get('qps') or 0:,.0f} QPS, proxy CPU {r.get('cpu_s_per_m') or 0:.1f} s per "
-                           "million statements while sampled")
-        rec.wait(timeout=total + 120)
+        speed = drive(s, workload, args, log, lambda: [s.pid()])
+        rec.wait(timeout=args.seconds + 120)
     finally:
         procs.stop(s.proc)
     report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym",
                              "-g", "none", "--percent-limit", "0.7"], capture_output=True, text=True)
     by_dso = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso", "-g", "none"],
                             capture_output=True, text=True)
-    keep = lambda out, n: [ln for ln in out.splitlines() if ln.strip() and not ln.startswith("#")][:n]
-    return results, "\n".join(keep(by_dso.stdout, 10) + [""] + keep(report.stdout, 45))
+
+    def keep(text, n):
+        return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")][:n]
+
+    return speed, "\n".join(keep(by_dso.stdout, 10) + [""] + keep(report.stdout, 45))
 
 
 def main(argv):
@@ -97,10 +103,13 @@ def main(argv):
         print(f"cluster in {run_dir}", flush=True)
         cluster.up()
         workloads.sysbench_prepare(cluster.primary_port, 4, 100_000, log)
-        print("callgrind run", flush=True)
-        cg_results, flat, incl = callgrind(run_dir, cluster, args, ports[3:5], log)
-        print("perf run", flush=True)
-        pf_results, pf = perf(run_dir, cluster, args, ports[5:7], log)
+        sections = []
+        for w in args.workloads.split(","):
+            print(f"{w}: callgrind", flush=True)
+            cg = callgrind(run_dir, cluster, w, args, ports[3:5], log)
+            print(f"{w}: perf", flush=True)
+            pf = perf(run_dir, cluster, w, args, ports[5:7], log)
+            sections.append((w, cg, pf))
         ok = True
     finally:
         with contextlib.suppress(Exception):
@@ -112,15 +121,18 @@ def main(argv):
         f.write(f"# Sluice CPU profile, {datetime.date.today().isoformat()}\n\n")
         f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
         f.write(f"- Sluice: limits.workers {args.workers}, binary {args.sluice} ({args.sluice_build})\n")
-        f.write(f"- load: sysbench {args.workloads}, {args.threads} threads, {args.seconds} s each, "
-                "4 tables × 100,000 rows, everything to the primary\n\n")
-        f.write("## callgrind: user-space instructions by function (self)\n\n")
-        f.write("\n".join(f"- {r}" for r in cg_results) + "\n\n```\n" + top_lines(flat, 60) + "\n```\n\n")
-        f.write("## callgrind: inclusive\n\n```\n" + top_lines(incl, 60) + "\n```\n\n")
-        f.write("## perf record -e cpu-clock (kernel included), by shared object and symbol\n\n")
-        if pf_results:
-            f.write("\n".join(f"- {r}" for r in pf_results) + "\n\n")
-        f.write("```\n" + pf + "\n```\n")
+        f.write(f"- load: {args.workloads}, one at a time, {args.seconds} s each per profiler; sysbench with "
+                f"{args.threads} threads on 4 tables × 100,000 rows; churn with 8 client threads (connect, "
+                "SELECT 1, close); everything to the primary\n\n")
+        for w, (cg_speed, flat, incl), (pf_speed, pf) in sections:
+            f.write(f"## {w}\n\n### callgrind: user-space instructions by function (self)\n\n")
+            f.write(f"Under callgrind (serialised, ~50× slower; the speed means nothing): {cg_speed}\n\n")
+            f.write("```\n" + top_lines(flat, 60) + "\n```\n\n")
+            f.write("### callgrind: inclusive\n\n```\n" + top_lines(incl, 60) + "\n```\n\n")
+            f.write("### perf record -e cpu-clock (kernel included): by shared object, then by symbol\n\n")
+            if pf_speed:
+                f.write(f"While sampled: {pf_speed}\n\n")
+            f.write("```\n" + pf + "\n```\n\n")
     print(f"wrote {path}", flush=True)
     if ok:
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -6,6 +6,7 @@ from . import verdicts
 from .targets import NotWired
 
 CSV_FIELDS = ["workload", "threads", "target", "rounds", "rounds_ok", "qps", "tps", "connects_per_s", "mib_per_s",
+              "min", "max",
               "qps_x_direct", "qps_x_haproxy", "p95_ms", "p99_ms", "p99_added_ms", "errors", "cpu_s_per_m",
               "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib", "kib_per_conn", "open",
               "open_seconds", "other_load_cores", "note"]
@@ -37,6 +38,12 @@ def _signed(v):
     return "—" if v is None else f"{v:+,.2f}"
 
 
+def _range(r, digits=0):
+    if r.get("min") is None or r["rounds_ok"] < 2:
+        return "—"
+    return f"{_n(r['min'], digits)}–{_n(r['max'], digits)}"
+
+
 def _x(v):
     return "—" if v is None else f"{v:.2f}×"
 
@@ -63,9 +70,10 @@ def sysbench_tables(rows, targets):
     for w in workloads:
         unit = "QPS" if w != "oltp_read_write" else "QPS (TPS)"
         out += [f"### {w}", "",
-                f"| threads | target | {unit} | ×direct | ×HAProxy | p95 ms | p99 ms | p99 added over direct ms "
-                "| errors | proxy CPU s / M stmts | CPU ×HAProxy | proxy peak RSS MiB | other load (cores) |",
-                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                f"| threads | target | {unit} | QPS min–max | ×direct | ×HAProxy | p95 ms | p99 ms "
+                "| p99 added over direct ms | errors | proxy CPU s / M stmts | CPU ×HAProxy | proxy peak RSS MiB "
+                "| other load (cores) |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for threads in sorted({r["threads"] for r in rows if r["workload"] == w}):
             for t in targets:
                 r = next((x for x in rows if x["workload"] == w and x["threads"] == threads and x["target"] == t),
@@ -73,12 +81,13 @@ def sysbench_tables(rows, targets):
                 if r is None:
                     continue
                 q = _n(r["qps"]) + (f" ({_n(r['tps'])})" if w == "oltp_read_write" and r["tps"] else "")
-                out.append(f"| {threads} | {t} | {q}{_status(r)} | {_x(r.get('qps_x_direct'))} | "
+                out.append(f"| {threads} | {t} | {q}{_status(r)} | {_range(r)} | "
+                           f"{_x(r.get('qps_x_direct'))} | "
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['p95_ms'], 2)} | {_n(r['p99_ms'], 2)} | "
                            f"{_signed(r.get('p99_added_ms'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} |")
-            out.append(_na_row(13, lead=(str(threads),)))
+            out.append(_na_row(14, lead=(str(threads),)))
         out.append("")
     return out
 
@@ -89,33 +98,35 @@ def other_tables(rows, targets, settings):
     if churn:
         out += [f"### Connection churn (connect, `SELECT 1`, disconnect; {settings['churn_threads']} client threads, "
                 f"{settings['churn_seconds']} s per round)", "",
-                "| target | connects/s | ×direct | ×HAProxy | errors | proxy CPU s / M connects | CPU ×HAProxy "
-                "| proxy peak RSS MiB | other load (cores) |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "| target | connects/s | min–max | ×direct | ×HAProxy | errors | proxy CPU s / M connects "
+                "| CPU ×HAProxy | proxy peak RSS MiB | other load (cores) |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for t in targets:
             r = next((x for x in churn if x["target"] == t), None)
             if r:
-                out.append(f"| {t} | {_n(r['connects_per_s'])}{_status(r)} | {_x(r.get('qps_x_direct'))} | "
+                out.append(f"| {t} | {_n(r['connects_per_s'])}{_status(r)} | {_range(r)} | "
+                           f"{_x(r.get('qps_x_direct'))} | "
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} |")
-        out += [_na_row(9), ""]
+        out += [_na_row(10), ""]
     stream = [r for r in rows if r["workload"] == "stream"]
     if stream:
         mib = settings["stream_rows"] * 1000 / (1 << 20)
         out += [f"### Large result ({settings['stream_rows']:,} rows × 1,000 bytes = {mib:,.0f} MiB, one client, "
                 "`mysql_use_result`)", "",
-                "| target | MiB/s | ×direct | ×HAProxy | proxy RSS growth MiB | proxy CPU s / GiB | CPU ×HAProxy "
-                "| other load (cores) |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                "| target | MiB/s | min–max | ×direct | ×HAProxy | proxy RSS growth MiB | proxy CPU s / GiB "
+                "| CPU ×HAProxy | other load (cores) |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for t in targets:
             r = next((x for x in stream if x["target"] == t), None)
             if r:
-                out.append(f"| {t} | {_n(r['mib_per_s'], 1)}{_status(r)} | {_x(r.get('qps_x_direct'))} | "
+                out.append(f"| {t} | {_n(r['mib_per_s'], 1)}{_status(r)} | {_range(r, 1)} | "
+                           f"{_x(r.get('qps_x_direct'))} | "
                            f"{_x(r.get('qps_x_haproxy'))} | {_mib(r['rss_growth_kib'])} | "
                            f"{_n(r['cpu_s_per_gib'], 2)} | {_x(r.get('cpu_x_haproxy'))} | "
                            f"{_n(r['other_load_cores'], 2)} |")
-        out += [_na_row(8), ""]
+        out += [_na_row(9), ""]
     idle = [r for r in rows if r["workload"] == "idle"]
     if idle:
         out += [f"### Idle connections ({settings['idle_count']:,} sessions opened by 16 client threads, each ran "

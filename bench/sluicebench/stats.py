@@ -7,6 +7,10 @@ NUMERIC = ["qps", "tps", "p95_ms", "p99_ms", "errors", "cpu_s_per_m", "proxy_rss
            "open_seconds"]
 
 
+# The figure whose spread over the rounds the tables show, per workload.
+MAIN_METRIC = {"connection_churn": "connects_per_s", "stream": "mib_per_s", "idle": "kib_per_conn"}
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -24,6 +28,9 @@ def summarize(records):
                "rounds_ok": len(ok)}
         for key in NUMERIC:
             row[key] = median([r.get(key) for r in ok])
+        main = [r.get(MAIN_METRIC.get(workload, "qps")) for r in ok]
+        main = [v for v in main if v is not None]
+        row["min"], row["max"] = (min(main), max(main)) if main else (None, None)
         # Errors are summed over rounds, not a median: one error anywhere should show.
         row["errors"] = sum(r.get("errors") or 0 for r in ok) if ok else None
         failures = sorted({r.get("failure", "") for r in rs if not r.get("ok")} - {""})
