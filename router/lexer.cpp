@@ -223,9 +223,9 @@ Token Lexer::number_or_word(std::size_t start) {
         while (is_digit(at(i))) ++i;
         if (lower(at(i)) == 'e') ++i;
     }
-    bool bare_exponent = lower(sql_[i - 1]) == 'e';  // "1e" or "1.5e": a signed exponent follows
-    if (bare_exponent && (at(i) == '+' || at(i) == '-') && is_digit(at(i + 1))) {
-        i += 1;
+    bool bare_exponent = lower(sql_[i - 1]) == 'e';  // "1e" or "1.5e": a (signed) exponent follows
+    if (bare_exponent && (at(i) == '+' || at(i) == '-') && is_digit(at(i + 1))) i += 1;
+    if (bare_exponent) {
         while (is_digit(at(i))) ++i;
     }
     pos_ = i;

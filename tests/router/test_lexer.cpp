@@ -48,6 +48,8 @@ TEST_CASE("router lexer: tokens") {
          "w:a op::= n:1 op:<=> op:!= op:<> op:<= op:>= op:-> op:->> "
          "op:|| op:&& op:<< op:>>"},
         {"1 1.5 1e5 1.5e-3 0x1F 0b101 12ab", "n:1 n:1.5 n:1e5 n:1.5e-3 n:0x1F n:0b101 w:12ab"},
+        {"1.5e3 2.0E10", "n:1.5e3 n:2.0E10"},  // once split after the 'e'
+
         {"x-1 x--1 x-- 1", "w:x op:- n:1 w:x op:- op:- n:1 w:x"},
         {"a # c\nb", "w:a w:b"},
         {"a /* c */ b /**/ c", "w:a w:b w:c"},
