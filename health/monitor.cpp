@@ -123,6 +123,25 @@ OperationResult Monitor::rejoin(const std::string& name) {
     return submit([this, name] { return do_rejoin(name); });
 }
 
+OperationResult Monitor::set_override(const std::string& name, Override o) {
+    return submit([this, name, o] { return do_set_override(name, o); });
+}
+
+OperationResult Monitor::do_set_override(const std::string& name, Override o) {
+    auto t = current();
+    auto i = t->index_of(name);
+    if (!i) return {false, fmt::format("no backend named '{}'", name), 0};
+    if (o != Override::online && t->primary == i)
+        return {false, fmt::format("{} is the primary: run SWITCHOVER first", name), 0};
+    if (o == Override::online)
+        overrides_.erase(name);
+    else
+        overrides_[name] = o;
+    logger()->info("backend={}: operator set it {}", name, to_string(o));
+    publish(derive_now());
+    return {true, fmt::format("{} is {}", name, to_string(o)), 0};
+}
+
 void Monitor::thread_main() {
     mysql_thread_init();
     for (;;) {
@@ -189,6 +208,7 @@ void Monitor::observe(std::vector<std::optional<ProbeResult>> results) {
 Topology Monitor::derive_now() {
     Topology t = derive_topology(observed_, ctx_);
     if (t.primary) ctx_.primary_hint = t.backends[*t.primary].spec.name;
+    apply_overrides(t, overrides_);
     return t;
 }
 

@@ -28,6 +28,7 @@
 #include "health/backend_spec.hpp"
 #include "health/derive.hpp"
 #include "health/event.hpp"
+#include "health/overrides.hpp"
 #include "health/plan.hpp"
 #include "health/probe.hpp"
 #include "health/recipes.hpp"
@@ -78,6 +79,9 @@ class Monitor {
     // Makes `name` a replica of the primary if its history is contained in the primary's (also to clear a
     // diverged mark once the server has been rebuilt).
     [[nodiscard]] OperationResult rejoin(const std::string& name);
+    // The operator's override of `name`'s role (overrides.hpp); published before it returns. Refused for an
+    // unknown backend, and for maintenance or draining on the current primary.
+    [[nodiscard]] OperationResult set_override(const std::string& name, Override o);
 
     std::vector<Event> events() const;
     const MonitorSettings& settings() const { return settings_; }
@@ -126,6 +130,8 @@ class Monitor {
     OperationResult do_rejoin(const std::string& name);
     ReplicationSource source_of(std::size_t primary) const;
 
+    OperationResult do_set_override(const std::string& name, Override o);
+
     std::uint64_t record(Event e);
     // Checks everything again, records `e` (with the new primary's position) and only then publishes, so that
     // whoever sees the new topology also finds the event.
@@ -153,6 +159,7 @@ class Monitor {
     // Monitor-thread state.
     std::vector<BackendState> observed_;
     DeriveContext ctx_;
+    Overrides overrides_;
     std::set<std::string> former_primaries_;
     std::optional<std::chrono::steady_clock::time_point> last_failover_;
     std::optional<std::chrono::steady_clock::time_point> abandoned_at_;  // last automatic failover given up

@@ -84,6 +84,8 @@ std::optional<std::string> ineligible(const Topology& t, std::size_t i, std::siz
     if (i == primary) return "is the primary";
     if (!b.answered()) return "is not answering";
     if (b.role == Role::diverged) return "is diverged";
+    if (b.role == Role::maintenance) return "is in maintenance";
+    if (b.role == Role::draining) return "is draining";
     if (b.master != primary) return fmt::format("does not replicate from {}", t.backends[primary].spec.name);
     if (const SlaveStatus* link = b.link(t.backends); !link || !link->sql_running)
         return "has its replication SQL thread stopped";
