@@ -230,6 +230,22 @@ void AccountStore::add_listener(std::function<void()> on_refreshed) {
     listeners_.push_back(std::move(on_refreshed));
 }
 
+void AccountStore::set_config_users(const std::vector<UserConfig>& users) {
+    std::vector<Account> accounts;
+    for (const auto& u : users) accounts.push_back(config_account(u));
+    {
+        std::lock_guard lk(mu_);
+        config_accounts_ = accounts;
+    }
+    if (users_.fetch_from_backends) {
+        request_refresh();
+        return;
+    }
+    auto previous = table_.load();
+    table_.store(std::make_shared<const AccountTable>(std::move(accounts), previous->version() + 1));
+    notify_listeners();
+}
+
 AccountStore::Stats AccountStore::stats() const {
     std::lock_guard lk(mu_);
     return stats_;
@@ -290,7 +306,12 @@ void AccountStore::read_backends() {
             backends_.size(), previous->version(), previous->size());
         return;
     }
-    std::vector<Account> accounts = config_accounts_;
+    std::vector<Account> accounts;
+    {
+        std::lock_guard lk(mu_);  // RELOAD CONFIG may replace them
+        accounts = config_accounts_;
+    }
+    std::size_t configured = accounts.size();
     std::size_t unsupported = 0, locked = 0, roles = 0;
     for (const auto& row : fetched->rows) {
         RowAccount r = account_from_row(row);
@@ -305,7 +326,7 @@ void AccountStore::read_backends() {
         if (r.account->locked) ++locked;
         accounts.push_back(std::move(*r.account));
     }
-    std::size_t fetched_count = accounts.size() - config_accounts_.size();
+    std::size_t fetched_count = accounts.size() - configured;
     auto table = std::make_shared<const AccountTable>(std::move(accounts), previous->version() + 1);
     table_.store(table);
     {
@@ -315,8 +336,7 @@ void AccountStore::read_backends() {
     logger()->info(
         "backend={}: read {} accounts (unsupported plugin: {}, locked: {}; roles skipped: {}) and {} "
         "from the config; accounts version {}",
-        fetched->backend, fetched_count, unsupported, locked, roles, config_accounts_.size(),
-        table->version());
+        fetched->backend, fetched_count, unsupported, locked, roles, configured, table->version());
 }
 
 void AccountStore::notify_listeners() {

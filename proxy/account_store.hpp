@@ -53,6 +53,9 @@ class AccountStore {  // thread-safe; owns a refresh thread
     // finishes, every listener is called on the refresh thread: keep them cheap.
     void request_refresh();
     void add_listener(std::function<void()> on_refreshed);
+    // RELOAD CONFIG: the config's accounts change; they are in the next table (at once when accounts are not
+    // read from the backends, else with the re-read this asks for).
+    void set_config_users(const std::vector<UserConfig>& users);
 
     Stats stats() const;
 

@@ -9,19 +9,9 @@
 
 #include "health/role.hpp"
 #include "health/server_status.hpp"
+#include "proxy/admin_handlers.hpp"
 
 namespace sluice::proxy::admin {
-
-namespace {
-
-using Args = std::vector<std::string>;
-using Handler = Reply (*)(const Context&, const Args&);
-
-struct Entry {
-    std::string_view verb;  // upper case, words separated by one space
-    Handler handler;
-    bool listed;  // shown in the unknown-command hint; the others are what clients send on their own
-};
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -45,6 +35,25 @@ std::string yes_no(bool b) {
     return b ? "yes" : "no";
 }
 
+std::optional<protocol::ErrPacket> no_args(std::string_view verb, const Args& args) {
+    if (args.empty()) return std::nullopt;
+    return syntax_error(fmt::format("{} takes no arguments (got '{}')", verb, fmt::join(args, " ")));
+}
+
+bool is_word(const std::string& arg, std::string_view word) {
+    return upper(arg) == word;
+}
+
+namespace {
+
+using Handler = Reply (*)(const Context&, const Args&);
+
+struct Entry {
+    std::string_view verb;  // upper case, words separated by one space
+    Handler handler;
+    bool listed;  // shown in the unknown-command hint; the others are what clients send on their own
+};
+
 Table key_values(std::vector<std::pair<std::string, std::string>> kv) {
     Table t{{{"name"}, {"value"}}, {}};
     for (auto& [k, v] : kv) t.rows.push_back({{std::move(k), std::move(v)}});
@@ -53,12 +62,6 @@ Table key_values(std::vector<std::pair<std::string, std::string>> kv) {
 
 Table one_value(std::string column, protocol::TextValue value) {
     return Table{{{std::move(column)}}, {protocol::TextRow{{std::move(value)}}}};
-}
-
-// A command that takes no arguments: the words after the verb are a mistake worth saying.
-std::optional<protocol::ErrPacket> no_args(std::string_view verb, const Args& args) {
-    if (args.empty()) return std::nullopt;
-    return syntax_error(fmt::format("{} takes no arguments (got '{}')", verb, fmt::join(args, " ")));
 }
 
 // ---- what every client sends on connect ----
@@ -194,7 +197,8 @@ std::string address(const ListenerConfig& l) {
 
 Reply show_config(const Context& ctx, const Args& args) {
     if (auto e = no_args("SHOW CONFIG", args)) return *e;
-    const Config& c = *ctx.config;
+    auto running = ctx.config();
+    const Config& c = *running;
     std::vector<std::pair<std::string, std::string>> kv{
         {"source", c.source},
         {"listen", address(c.listen)},
@@ -244,10 +248,6 @@ Reply show_config(const Context& ctx, const Args& args) {
 
 // ---- operations ----
 
-bool is_word(const std::string& arg, std::string_view word) {
-    return upper(arg) == word;
-}
-
 Reply switchover(const Context& ctx, const Args& args) {
     std::optional<std::string> target;
     if (args.size() == 2 && is_word(args[0], "TO"))
@@ -294,6 +294,15 @@ constexpr Entry kCommands[] = {
     {"SWITCHOVER", switchover, true},
     {"FAILOVER", failover, true},
     {"REJOIN", rejoin, true},
+    {"SET SERVER", set_server, true},
+    {"SHOW POOLS", show_pools, true},
+    {"SHOW SESSIONS", show_sessions, true},
+    {"SHOW QUERY DIGEST", show_query_digest, true},
+    {"PAUSE", pause, true},
+    {"RESUME", resume, true},
+    {"KILL SESSION", kill_session, true},
+    {"SHUTDOWN", shutdown, true},
+    {"RELOAD CONFIG", reload_config, true},
     {"SELECT @@VERSION_COMMENT", version_comment, false},
     {"SELECT @@VERSION", select_version, false},
     {"SELECT VERSION()", select_version, false},

@@ -15,25 +15,47 @@
 
 #include "health/event.hpp"
 #include "health/monitor.hpp"
+#include "health/overrides.hpp"
 #include "health/topology.hpp"
 #include "protocol/err_packet.hpp"
 #include "protocol/text_row.hpp"
 #include "proxy/config.hpp"
+#include "proxy/pool_stats.hpp"
+#include "proxy/query_digest.hpp"
+#include "proxy/session_activity.hpp"
 #include "proxy/stats.hpp"
 
 namespace sluice::proxy::admin {
 
-// What the commands read and do. Every member may be called from the event loop except the three operations,
-// which block until the monitor is done and run on a thread of their own.
+// What RELOAD CONFIG did: applied (the message lists the changes, and what needs a restart) or refused.
+struct ReloadOutcome {
+    bool ok = false;
+    std::string message;
+};
+
+// What the commands read and do. Every member may be called from the event loop except the operations
+// (switchover, failover, rejoin, set_server), which block until the monitor is done and run on a thread of
+// their own.
 struct Context {
-    const Config* config = nullptr;
-    std::string version;  // Sluice's
+    std::function<std::shared_ptr<const Config>()> config;  // the running config (the latest reload)
+    std::string version;                                    // Sluice's
     std::function<std::shared_ptr<const health::Topology>()> topology;
     std::function<std::vector<health::Event>()> events;
     std::function<CountersSnapshot()> counters;
     std::function<health::OperationResult(std::optional<std::string> target)> switchover;
     std::function<health::OperationResult(std::optional<std::string> target, bool force)> failover;
     std::function<health::OperationResult(const std::string& name)> rejoin;
+    std::function<health::OperationResult(const std::string& name, health::Override o)> set_server;
+    std::function<std::vector<PoolRow>()> pools;
+    std::function<std::vector<SessionInfo>()> sessions;
+    std::function<std::vector<DigestRow>(std::size_t limit)> digests;  // merged, most time first
+    std::function<void(bool paused)> set_paused;                       // PAUSE (true) / RESUME (false)
+    std::function<bool()> paused;
+    std::function<bool(std::uint32_t id)> kill_session;  // false: no such session
+    // Stops Sluice once the answer is sent: graceful lets running statements finish
+    // (limits.shutdown_timeout).
+    std::function<void(bool graceful)> shutdown;
+    std::function<ReloadOutcome()> reload;
 };
 
 struct Column {

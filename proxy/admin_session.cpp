@@ -76,7 +76,7 @@ bool AdminSession::start(uv_stream_t* server) {
     }
     uv_tcp_nodelay(client_->tcp(), 1);
     client_ip_ = client_->peer_ip();
-    deadline_ = std::chrono::steady_clock::now() + console_.config().limits.handshake_timeout;
+    deadline_ = std::chrono::steady_clock::now() + console_.config()->limits.handshake_timeout;
     send_greeting();
     client_->start_reading();
     return true;
@@ -183,7 +183,8 @@ void AdminSession::on_handshake_response(std::string_view payload) {
 }
 
 void AdminSession::authenticate() {
-    const AdminConfig& admin = console_.config().admin;
+    auto config = console_.config();
+    const AdminConfig& admin = config->admin;
     bool ok = user_ == admin.user &&
               (admin.password.empty()
                    ? auth_response_.empty()
@@ -287,8 +288,8 @@ struct AdminConsole::Running {
     health::OperationResult result;
 };
 
-AdminConsole::AdminConsole(uv_loop_t* loop, const Config& config, admin::Context context)
-    : loop_(loop), config_(config), context_(std::move(context)) {
+AdminConsole::AdminConsole(uv_loop_t* loop, admin::Context context)
+    : loop_(loop), context_(std::move(context)) {
     uv_timer_init(loop_, &timer_);
     timer_.data = this;
     uv_timer_start(&timer_, on_tick, kTickMs, kTickMs);

@@ -82,7 +82,7 @@ class AdminSession final : public ConnectionHandler {
 
 class AdminConsole {
   public:
-    AdminConsole(uv_loop_t* loop, const Config& config, admin::Context context);
+    AdminConsole(uv_loop_t* loop, admin::Context context);
     ~AdminConsole();
     AdminConsole(const AdminConsole&) = delete;
     AdminConsole& operator=(const AdminConsole&) = delete;
@@ -95,7 +95,8 @@ class AdminConsole {
 
     uv_loop_t* loop() { return loop_; }
     ChunkPool& chunks() { return chunks_; }
-    const Config& config() const { return config_; }
+    // The running config (the latest RELOAD CONFIG): the admin account and the handshake timeout.
+    std::shared_ptr<const Config> config() const { return context_.config(); }
     const admin::Context& context() const { return context_; }
     // Runs `op` on a thread of its own and hands the result to session `id` (if still there) on the loop.
     void run(admin::Operation op, std::uint32_t id, std::uint8_t seq);
@@ -109,7 +110,6 @@ class AdminConsole {
     void reap();
 
     uv_loop_t* loop_;
-    const Config& config_;
     admin::Context context_;
     ChunkPool chunks_;
     uv_timer_t timer_{};

@@ -39,6 +39,14 @@ BackendConn::BackendConn(uv_loop_t* loop, ChunkPool& chunks, std::size_t backend
 BackendConn::~BackendConn() {
     conn_->close();
     gate_.release();
+    if (use_) BackendUse::down(use_->open);
+}
+
+void BackendConn::count_in(BackendUse& use) {
+    if (use_) return;
+    use_ = &use;
+    BackendUse::up(use.open);
+    use.opened.fetch_add(1, std::memory_order_relaxed);
 }
 
 void BackendConn::start() {

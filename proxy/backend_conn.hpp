@@ -16,6 +16,7 @@
 #include "protocol/packet_framer.hpp"
 #include "proxy/backend_gate.hpp"
 #include "proxy/connection.hpp"
+#include "proxy/pool_stats.hpp"
 #include "proxy/runtime.hpp"
 
 namespace sluice::proxy {
@@ -57,6 +58,8 @@ class BackendConn final : public ConnectionHandler {
     BackendConn& operator=(const BackendConn&) = delete;
 
     void start();
+    // Counts this new connection in its worker's pool statistics (opened, and open for as long as it lives).
+    void count_in(BackendUse& use);
     void set_listener(BackendListener* l) { listener_ = l; }
     Connection& conn() { return *conn_; }
     State state() const { return state_; }
@@ -90,6 +93,7 @@ class BackendConn final : public ConnectionHandler {
     protocol::PacketFramer framer_;
     std::chrono::steady_clock::time_point deadline_;
     std::uint32_t thread_id_ = 0;
+    BackendUse* use_ = nullptr;
 };
 
 }  // namespace sluice::proxy

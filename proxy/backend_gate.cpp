@@ -13,7 +13,7 @@ std::int64_t ns(std::chrono::steady_clock::time_point t) {
 
 BackendGate::Verdict BackendGate::try_open(std::chrono::steady_clock::time_point now) {
     if (ns(now) < retry_at_ns_.load(std::memory_order_relaxed)) return Verdict::backing_off;
-    if (open_.fetch_add(1, std::memory_order_relaxed) >= max_) {
+    if (open_.fetch_add(1, std::memory_order_relaxed) >= max_.load(std::memory_order_relaxed)) {
         open_.fetch_sub(1, std::memory_order_relaxed);
         return Verdict::full;
     }

@@ -24,12 +24,14 @@ class BackendGate {
     void release() { open_.fetch_sub(1, std::memory_order_relaxed); }
     void connect_failed(std::chrono::steady_clock::time_point now);
     void connect_succeeded() { failures_.store(0, std::memory_order_relaxed); }
+    // RELOAD CONFIG: connections already open above a lowered maximum stay until they close.
+    void set_max(std::uint32_t max_connections) { max_.store(max_connections, std::memory_order_relaxed); }
 
     std::uint32_t open_connections() const { return open_.load(std::memory_order_relaxed); }
     std::chrono::milliseconds retry_in(std::chrono::steady_clock::time_point now) const;
 
   private:
-    std::uint32_t max_;
+    std::atomic<std::uint32_t> max_;
     std::atomic<std::uint32_t> open_{0};
     std::atomic<std::uint32_t> failures_{0};
     std::atomic<std::int64_t> retry_at_ns_{0};  // steady_clock, since epoch

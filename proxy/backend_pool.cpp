@@ -18,6 +18,8 @@ BackendPool::~BackendPool() {
 }
 
 void BackendPool::clear() {
+    for (auto& b : idle_) BackendUse::down(idle_count(*b));
+    for (auto& r : resetting_) BackendUse::down(resetting_count(*r.conn));
     idle_.clear();
     resetting_.clear();
 }
@@ -27,6 +29,7 @@ std::unique_ptr<BackendConn> BackendPool::acquire(const PoolKey& key) {
         if (pool_key(**it) == key) {
             std::unique_ptr<BackendConn> b = std::move(*it);
             idle_.erase(it);
+            BackendUse::down(idle_count(*b));
             b->set_listener(nullptr);
             return b;
         }
@@ -37,6 +40,7 @@ std::unique_ptr<BackendConn> BackendPool::acquire(const PoolKey& key) {
 bool BackendPool::evict_one(std::size_t backend) {
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
         if ((*it)->backend_index() != backend) continue;
+        BackendUse::down(idle_count(**it));
         idle_.erase(it);  // deleted here: no callback of it is running
         return true;
     }
@@ -58,6 +62,7 @@ void BackendPool::release(std::unique_ptr<BackendConn> b) {
     }
     b->conn().write(std::move(out));
     b->conn().start_reading();
+    BackendUse::up(resetting_count(*b));
     resetting_.push_back(Resetting{std::move(b), protocol::PacketFramer(1 << 20), oks});
 }
 
@@ -75,6 +80,8 @@ void BackendPool::on_backend_data(BackendConn& b, const ChunkRef&, std::string_v
             }
             if (!next->has_value()) return;
             if (--it->oks_left == 0) {
+                BackendUse::down(resetting_count(b));
+                BackendUse::up(idle_count(b));
                 idle_.push_back(std::move(it->conn));
                 resetting_.erase(it);
                 return;
@@ -92,12 +99,14 @@ void BackendPool::drop(BackendConn& b, std::string_view why) {
     log(Component::proxy).debug("{}pooled connection dropped: {}", ctx(0, b.name()), why);
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
         if (it->get() != &b) continue;
+        BackendUse::down(idle_count(b));
         graveyard_.bury(std::move(*it));
         idle_.erase(it);
         return;
     }
     for (auto it = resetting_.begin(); it != resetting_.end(); ++it) {
         if (it->conn.get() != &b) continue;
+        BackendUse::down(resetting_count(b));
         graveyard_.bury(std::move(it->conn));
         resetting_.erase(it);
         return;

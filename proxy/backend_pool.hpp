@@ -12,6 +12,7 @@
 
 #include "proxy/backend_conn.hpp"
 #include "proxy/graveyard.hpp"
+#include "proxy/pool_stats.hpp"
 
 namespace sluice::proxy {
 
@@ -28,7 +29,8 @@ PoolKey pool_key(const BackendConn& b);
 
 class BackendPool final : public BackendListener {
   public:
-    BackendPool(Graveyard& graveyard, std::size_t max_idle) : graveyard_(graveyard), max_idle_(max_idle) {}
+    BackendPool(Graveyard& graveyard, std::size_t max_idle, PoolStats& stats)
+        : graveyard_(graveyard), max_idle_(max_idle), stats_(stats) {}
     ~BackendPool() override;
     BackendPool(const BackendPool&) = delete;
     BackendPool& operator=(const BackendPool&) = delete;
@@ -55,9 +57,14 @@ class BackendPool final : public BackendListener {
         int oks_left = 0;
     };
     void drop(BackendConn& b, std::string_view why);
+    std::atomic<std::uint32_t>& idle_count(const BackendConn& b) { return stats_.at(b.backend_index()).idle; }
+    std::atomic<std::uint32_t>& resetting_count(const BackendConn& b) {
+        return stats_.at(b.backend_index()).resetting;
+    }
 
     Graveyard& graveyard_;
     std::size_t max_idle_;
+    PoolStats& stats_;
     std::list<std::unique_ptr<BackendConn>> idle_;
     std::list<Resetting> resetting_;
 };

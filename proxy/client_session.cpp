@@ -66,7 +66,7 @@ void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
         end("handshake timeout");
         return;
     }
-    auto idle_timeout = worker_.runtime().config.limits.idle_timeout;
+    auto idle_timeout = worker_.limits().idle_timeout;
     if (state_ == State::idle && idle_timeout.count() > 0 && now - last_activity_ >= idle_timeout) {
         log(Component::proxy).info("{}closing {} after {} ms idle", ctx(id_), who(), idle_timeout.count());
         end("idle timeout");

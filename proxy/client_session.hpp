@@ -20,6 +20,7 @@
 #include "protocol/response_tracker.hpp"
 #include "proxy/backend_conn.hpp"
 #include "proxy/connection.hpp"
+#include "proxy/statement_probe.hpp"
 
 namespace sluice::proxy {
 
@@ -51,6 +52,8 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void check_deadline(std::chrono::steady_clock::time_point now);
     void on_accounts_refreshed();
     void on_topology_changed() { retry_held(); }
+    // RESUME on the admin port: the command held by PAUSE runs (session_pause.cpp).
+    void resume_paused();
     // Graceful shutdown: idle sessions close now; busy ones when their response ends.
     void drain();
     // Immediate close with a reason for the log.
@@ -93,6 +96,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void on_response_complete();
     void on_backend_lost(const protocol::ErrPacket& err);
     void run_pending();
+    void hold_paused(PendingCommand cmd);  // PAUSE on the admin port (session_pause.cpp)
 
     bool in_local_infile() const {
         return state_ == State::forwarding && tracker_ &&
@@ -141,7 +145,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::optional<std::string> init_db_;
     std::chrono::steady_clock::time_point statement_started_;  // of the command at the backend
     std::uint64_t statements_ = 0;
-    std::uint64_t errors_ = 0;  // the database a running COM_INIT_DB selects
+    std::uint64_t errors_ = 0;              // the database a running COM_INIT_DB selects
+    std::optional<PendingCommand> paused_;  // held by PAUSE until RESUME
+    StatementProbe probe_;                  // what SHOW SESSIONS and SHOW QUERY DIGEST see
 };
 
 }  // namespace sluice::proxy

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "protocol/byte_reader.hpp"
@@ -13,6 +14,20 @@
 #include "proxy/log.hpp"
 
 namespace sluice::proxy {
+
+std::vector<SessionInfo> SessionRegistry::list() const {
+    std::vector<std::shared_ptr<SessionActivity>> cells;
+    {
+        std::lock_guard lock(mu_);
+        cells.reserve(map_.size());
+        for (const auto& [id, e] : map_) cells.push_back(e.activity);
+    }
+    std::vector<SessionInfo> out;
+    out.reserve(cells.size());
+    for (const auto& c : cells) out.push_back(c->read());
+    std::sort(out.begin(), out.end(), [](const SessionInfo& a, const SessionInfo& b) { return a.id < b.id; });
+    return out;
+}
 
 std::optional<std::string> resolve_backends(const std::vector<health::BackendSpec>& specs,
                                             std::vector<BackendAddress>& out) {

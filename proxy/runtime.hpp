@@ -18,6 +18,7 @@
 #include "protocol/capabilities.hpp"
 #include "proxy/backend_gate.hpp"
 #include "proxy/config.hpp"
+#include "proxy/session_activity.hpp"
 
 namespace sluice::proxy {
 
@@ -33,20 +34,26 @@ class Worker;
 // id, so a KILL can tell which of the two it names.
 inline constexpr std::uint32_t kFirstSessionId = 1U << 30;
 
-// Which worker serves each session, and the backend thread behind it, for KILL across workers.
+// Which worker serves each session, the backend thread behind it (for KILL across workers) and what it is
+// doing (SHOW SESSIONS). The map's lock is taken when a session comes and goes, by KILL and by SHOW; a
+// session's own updates go to its activity cell.
 class SessionRegistry {
   public:
     struct Entry {
         Worker* worker = nullptr;
         std::uint32_t backend_thread = 0;  // 0: no backend connection right now
+        std::shared_ptr<SessionActivity> activity;
     };
-    void add(std::uint32_t id, Worker* w) {
+    void add(std::uint32_t id, Worker* w, int worker_index = 0) {
         std::lock_guard lock(mu_);
-        map_[id] = Entry{w, 0};
+        map_[id] = Entry{w, 0, std::make_shared<SessionActivity>(id, worker_index)};
     }
     void set_backend(std::uint32_t id, std::uint32_t thread) {
         std::lock_guard lock(mu_);
-        if (auto it = map_.find(id); it != map_.end()) it->second.backend_thread = thread;
+        auto it = map_.find(id);
+        if (it == map_.end()) return;
+        it->second.backend_thread = thread;
+        if (thread == 0) it->second.activity->update([](SessionInfo& i) { i.backend.clear(); });
     }
     void remove(std::uint32_t id) {
         std::lock_guard lock(mu_);
@@ -57,6 +64,13 @@ class SessionRegistry {
         auto it = map_.find(id);
         return it == map_.end() ? std::nullopt : std::optional<Entry>(it->second);
     }
+    std::shared_ptr<SessionActivity> activity(std::uint32_t id) const {
+        std::lock_guard lock(mu_);
+        auto it = map_.find(id);
+        return it == map_.end() ? nullptr : it->second.activity;
+    }
+    // Every session's activity, by id.
+    std::vector<SessionInfo> list() const;
 
   private:
     mutable std::mutex mu_;
@@ -79,11 +93,15 @@ struct ServerGreeting {
 class Runtime {
   public:
     Runtime(const Config& config, std::vector<BackendAddress> backends, AccountStore& accounts)
-        : config(config), backends(std::move(backends)), accounts(accounts) {
+        : config(config),
+          backends(std::move(backends)),
+          accounts(accounts),
+          live_(std::make_shared<const Config>(config)) {
         for (std::size_t i = 0; i < this->backends.size(); ++i)
             gates.push_back(std::make_unique<BackendGate>(config.limits.max_backend_connections));
     }
 
+    // The config Sluice started with: what cannot change without a restart (listeners, backends, monitor).
     const Config& config;
     const std::vector<BackendAddress> backends;
     AccountStore& accounts;
@@ -93,6 +111,15 @@ class Runtime {
     std::vector<std::unique_ptr<BackendGate>> gates;  // one per backend, same order
     health::Monitor* monitor = nullptr;               // set before the workers start
     std::atomic<std::uint32_t> client_sessions{0};
+    // PAUSE on the admin port: sessions hold new statements until RESUME (worker.hpp: paused()).
+    std::atomic<bool> paused{false};
+    // SHUTDOWN (not GRACEFUL) on the admin port: workers end running statements at once.
+    std::atomic<bool> stop_now{false};
+
+    // The latest config (RELOAD CONFIG swaps it): the reloadable parts (limits, logging, users, admin
+    // account) are read from here. Workers keep a copy of what they read on the data path (Worker::limits()).
+    std::shared_ptr<const Config> live_config() const { return live_.load(); }
+    void set_live_config(std::shared_ptr<const Config> c) { live_.store(std::move(c)); }
 
     ServerGreeting greeting() const {
         std::lock_guard lock(mu_);
@@ -106,6 +133,7 @@ class Runtime {
   private:
     mutable std::mutex mu_;
     ServerGreeting greeting_;
+    std::atomic<std::shared_ptr<const Config>> live_;
 };
 
 // Resolves every backend's host (blocking: start-up only); the error names the backend.

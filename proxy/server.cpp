@@ -66,6 +66,8 @@ int Server::run() {
     sigterm_.data = sigint_.data = this;
     uv_signal_start(&sigterm_, on_signal, SIGTERM);
     uv_signal_start(&sigint_, on_signal, SIGINT);
+    uv_timer_init(&loop_, &admin_shutdown_);
+    admin_shutdown_.data = this;
 
     int exit_code = 0;
     auto err = start_workers();
@@ -110,34 +112,17 @@ void Server::shutdown(const char* why) {
     if (stopping_) return;
     stopping_ = true;
     log(Component::proxy).info("shutting down ({})", why);
+    // Statements held by PAUSE must run, or the graceful stop would wait for them until its deadline.
+    if (runtime_) runtime_->paused = false;
     for (auto& w : workers_) w->request_stop();
     admin_listener_.close();
     if (admin_) admin_->close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&admin_shutdown_), nullptr);
     // Closing the handles gave SIGTERM its default action back: a second one (service managers send it again)
     // must not cut the graceful stop short. A second SIGINT (Ctrl-C twice) still quits at once.
     std::signal(SIGTERM, SIG_IGN);
-}
-
-void Server::start_admin() {
-    admin::Context ctx;
-    ctx.config = &config_;
-    ctx.version = SLUICE_VERSION;
-    health::Monitor* m = monitor_.get();
-    ctx.topology = [m] { return m->snapshot(); };
-    ctx.events = [m] { return m->events(); };
-    ctx.counters = [this] {
-        CountersSnapshot total;
-        for (auto& w : workers_) total.add(w->counters());
-        return total;
-    };
-    ctx.switchover = [m](std::optional<std::string> target) { return m->switchover(std::move(target)); };
-    ctx.failover = [m](std::optional<std::string> target, bool force) {
-        return m->failover(std::move(target), force);
-    };
-    ctx.rejoin = [m](const std::string& name) { return m->rejoin(name); };
-    admin_ = std::make_unique<AdminConsole>(&loop_, config_, std::move(ctx));
 }
 
 void Server::on_admin(uv_stream_t* server) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "proxy/admin_commands.hpp"
 #include "proxy/config.hpp"
 #include "proxy/listener.hpp"
 #include "proxy/runtime.hpp"
@@ -39,7 +40,13 @@ class Server {
     void shutdown(const char* why);
     std::optional<std::string> start_workers();
     void on_admin(uv_stream_t* server);
+    // The admin console and what its commands can reach (server_admin.cpp).
     void start_admin();
+    admin::ReloadOutcome reload_config();
+    void set_paused(bool paused);
+    std::vector<PoolRow> pool_rows() const;
+    std::vector<DigestRow> digest_rows(std::size_t limit) const;
+    static void on_admin_shutdown(uv_timer_t* h);
 
     Config config_;
     uv_loop_t loop_{};
@@ -51,6 +58,7 @@ class Server {
     std::unique_ptr<AdminConsole> admin_;  // after workers_: its operations may read their counters
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
+    uv_timer_t admin_shutdown_{};  // SHUTDOWN from the admin console, once its OK is on its way
     bool stopping_ = false;
 };
 

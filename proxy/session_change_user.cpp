@@ -31,7 +31,7 @@ void ClientSession::change_user(const PendingCommand& cmd) {
         worker_.runtime().sessions.set_backend(id_, 0);
         worker_.pool().release(std::move(backend_));
     }
-    deadline_ = std::chrono::steady_clock::now() + worker_.runtime().config.limits.handshake_timeout;
+    deadline_ = std::chrono::steady_clock::now() + worker_.limits().handshake_timeout;
     bool native =
         req->auth_plugin_name.empty() || req->auth_plugin_name == protocol::auth::kNativePasswordPlugin;
     if (!native) {

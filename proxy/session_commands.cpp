@@ -53,6 +53,10 @@ void ClientSession::run_command(PendingCommand cmd) {
         end("client quit");
         return;
     }
+    if (worker_.paused()) {
+        hold_paused(std::move(cmd));
+        return;
+    }
     if (intercept_kill(cmd)) return;
     if (backend_ && backend_->backend_index() != worker_.primary_index() && !in_transaction_) {
         // The primary changed (switchover, failover): between transactions the session follows it. The old
@@ -119,7 +123,8 @@ void ClientSession::forward(const PendingCommand& cmd) {
     if (command->id() == protocol::CommandByte::init_db) init_db_ = std::string(payload.substr(1));
     tracker_.emplace(*command, caps_);
     statement_started_ = std::chrono::steady_clock::now();
-    scanner_ = protocol::PacketScanner(worker_.runtime().config.limits.max_packet_size);
+    probe_.started(worker_, id_, payload, backend_->name());
+    scanner_ = protocol::PacketScanner(worker_.limits().max_packet_size);
     scanner_.expect_sequence(static_cast<std::uint8_t>(cmd.last_seq + 1));
     move_to(State::forwarding);
     backend_->conn().start_reading();
@@ -187,6 +192,7 @@ void ClientSession::on_response_complete() {
         Counters::add(counters.errors);
         ++errors_;
     }
+    probe_.finished(worker_, tracker_->rows(), in_transaction_, backend_login_->database);
     tracker_.reset();
     move_to(State::idle);
     if (draining_) {
@@ -255,6 +261,7 @@ void ClientSession::on_backend_lost(const protocol::ErrPacket& err) {
     awaiting_backend_.reset();
     tracker_.reset();
     init_db_.reset();
+    probe_.abandoned();
     send_err(told, seq);
     move_to(State::idle);
     if (draining_) {

@@ -50,7 +50,7 @@ bool ClientSession::start(uv_stream_t* server) {
     if (uv_accept(server, client_->stream()) != 0) return false;
     uv_tcp_nodelay(client_->tcp(), 1);
     client_ip_ = client_->peer_ip();
-    deadline_ = std::chrono::steady_clock::now() + worker_.runtime().config.limits.handshake_timeout;
+    deadline_ = std::chrono::steady_clock::now() + worker_.limits().handshake_timeout;
     send_greeting();
     client_->start_reading();
     return true;
@@ -215,18 +215,19 @@ void ClientSession::open_backend() {
             slot_wait_until_.reset();
             Counters::add(worker_.counters().backend_connects);
             backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, backend, gate,
-                                                     *backend_login_, this, rt.config.limits.connect_timeout);
+                                                     *backend_login_, this, worker_.limits().connect_timeout);
+            backend_->count_in(worker_.pool_stats().at(index));
             backend_->start();
             return;
         case BackendGate::Verdict::full:
             // Wait for a slot (the clock retries) up to connect_timeout.
-            if (!slot_wait_until_) slot_wait_until_ = now + rt.config.limits.connect_timeout;
+            if (!slot_wait_until_) slot_wait_until_ = now + worker_.limits().connect_timeout;
             if (now < *slot_wait_until_) return;
             slot_wait_until_.reset();
             on_backend_failed(protocol::ErrPacket::make(
                 protocol::er::kConCountError,
                 fmt::format("Too many connections to backend '{}' (max_backend_connections {})",
-                            backend.spec.name, rt.config.limits.max_backend_connections)));
+                            backend.spec.name, worker_.limits().max_backend_connections)));
             return;
         case BackendGate::Verdict::backing_off:
             on_backend_failed(protocol::ErrPacket::make(
@@ -241,11 +242,12 @@ void ClientSession::open_backend() {
 void ClientSession::on_login_done() {
     deadline_ = {};
     if (!logged_in_) {  // the login framer gives way to one sized for commands (not after COM_CHANGE_USER)
-        framer_ = protocol::PacketFramer(worker_.runtime().config.limits.max_packet_size);
+        framer_ = protocol::PacketFramer(worker_.limits().max_packet_size);
         logged_in_ = true;
     }
     send_ok(next_seq_);
     move_to(State::idle);
+    probe_.logged_in(worker_, id_, client_ip_, user_, database_, backend_->name());
     log(Component::proxy)
         .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,
                database_.empty() ? "" : fmt::format(", database '{}'", database_));

@@ -16,13 +16,18 @@ constexpr std::chrono::milliseconds kTick{100};
 Worker::Worker(Runtime& runtime, int index)
     : runtime_(runtime),
       index_(index),
-      pool_(graveyard_, runtime.config.limits.max_backend_connections),
+      pool_stats_(runtime.backends.size()),
+      pool_(graveyard_, runtime.config.limits.max_backend_connections, pool_stats_),
+      limits_(runtime.live_config()->limits),
       listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }) {
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_async_, on_stop);
     uv_async_init(&loop_, &accounts_async_, on_accounts);
     uv_async_init(&loop_, &kill_async_, on_kill);
     uv_async_init(&loop_, &topology_async_, on_topology);
+    uv_async_init(&loop_, &resume_async_, on_resume);
+    uv_async_init(&loop_, &config_async_, on_config);
+    resume_async_.data = config_async_.data = this;
     topology_async_.data = this;
     kill_async_.data = this;
     uv_timer_init(&loop_, &tick_);
@@ -79,6 +84,34 @@ void Worker::on_kill(uv_async_t* h) {
             it->second->end("killed (KILL CONNECTION)");
 }
 
+std::vector<ClientSession*> Worker::all_sessions() {
+    std::vector<ClientSession*> all;
+    all.reserve(sessions_.size());
+    for (auto& [id, s] : sessions_) all.push_back(s.get());
+    return all;
+}
+
+void Worker::notify_resume() {
+    uv_async_send(&resume_async_);
+}
+
+void Worker::on_resume(uv_async_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    if (self->paused()) return;  // paused again meanwhile
+    // Copy: a resumed statement may end its session, which edits the map.
+    for (ClientSession* s : self->all_sessions())
+        if (self->sessions_.contains(s->id())) s->resume_paused();
+}
+
+void Worker::notify_config() {
+    uv_async_send(&config_async_);
+}
+
+void Worker::on_config(uv_async_t* h) {
+    auto* self = static_cast<Worker*>(h->data);
+    self->limits_ = self->runtime_.live_config()->limits;
+}
+
 void Worker::notify_topology() {
     uv_async_send(&topology_async_);
 }
@@ -115,8 +148,12 @@ void Worker::on_stop(uv_async_t* h) {
 void Worker::stop_now() {
     if (stopping_) return;
     stopping_ = true;
-    stop_deadline_ = std::chrono::steady_clock::now() + runtime_.config.limits.shutdown_timeout;
+    auto grace = runtime_.stop_now.load() ? std::chrono::milliseconds(0) : limits_.shutdown_timeout;
+    stop_deadline_ = std::chrono::steady_clock::now() + grace;
     listener_.close();
+    // Statements held by PAUSE run now (the server lifted it before asking to stop); drain() lets them end.
+    for (ClientSession* s : all_sessions())
+        if (sessions_.contains(s->id())) s->resume_paused();
     // Copy the ids: drain() may end sessions, which edits the map.
     std::vector<std::uint32_t> ids;
     for (auto& [id, s] : sessions_) ids.push_back(id);
@@ -132,6 +169,7 @@ void Worker::maybe_finish() {
     for (uv_handle_t* h :
          {reinterpret_cast<uv_handle_t*>(&stop_async_), reinterpret_cast<uv_handle_t*>(&accounts_async_),
           reinterpret_cast<uv_handle_t*>(&kill_async_), reinterpret_cast<uv_handle_t*>(&topology_async_),
+          reinterpret_cast<uv_handle_t*>(&resume_async_), reinterpret_cast<uv_handle_t*>(&config_async_),
           reinterpret_cast<uv_handle_t*>(&tick_), reinterpret_cast<uv_handle_t*>(&check_)})
         uv_close(h, nullptr);
 }
@@ -166,7 +204,7 @@ void Worker::on_check(uv_check_t* h) {
 }
 
 void Worker::on_connection(uv_stream_t* server) {
-    const LimitsConfig& limits = runtime_.config.limits;
+    const LimitsConfig& limits = limits_;
     if (runtime_.client_sessions.fetch_add(1) >= limits.max_client_connections) {
         runtime_.client_sessions.fetch_sub(1);
         log(Component::proxy)
@@ -180,7 +218,7 @@ void Worker::on_connection(uv_stream_t* server) {
     auto session = std::make_unique<ClientSession>(*this, id);
     ClientSession* raw = session.get();
     sessions_.emplace(id, std::move(session));
-    runtime_.sessions.add(id, this);
+    runtime_.sessions.add(id, this, index_);
     if (!raw->start(server)) raw->end("accept failed");
 }
 

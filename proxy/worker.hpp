@@ -20,6 +20,8 @@
 #include "proxy/chunk.hpp"
 #include "proxy/graveyard.hpp"
 #include "proxy/listener.hpp"
+#include "proxy/pool_stats.hpp"
+#include "proxy/query_digest.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/stats.hpp"
 
@@ -49,8 +51,17 @@ class Worker {
     // No primary can take a statement right now (failover or switchover in progress, or the primary down):
     // sessions hold what they would send to it.
     bool writes_on_hold() const;
-    // From any thread: close this session (KILL CONNECTION from another client).
+    // From any thread: close this session (KILL CONNECTION from another client, KILL SESSION on the admin
+    // port).
     void kill_session(std::uint32_t id);
+    // PAUSE on the admin port: sessions hold new statements (ClientSession::run_command) until RESUME.
+    bool paused() const { return runtime_.paused.load(std::memory_order_relaxed); }
+    // From any thread, after RESUME: held sessions go on.
+    void notify_resume();
+    // From any thread, after RELOAD CONFIG: take the runtime's live config (limits).
+    void notify_config();
+    // This loop's copy of the reloadable limits.
+    const LimitsConfig& limits() const { return limits_; }
 
     int index() const { return index_; }
     uv_loop_t* loop() { return &loop_; }
@@ -60,6 +71,10 @@ class Worker {
     Runtime& runtime() { return runtime_; }
     Counters& counters() { return counters_; }
     const Counters& counters() const { return counters_; }
+    PoolStats& pool_stats() { return pool_stats_; }
+    const PoolStats& pool_stats() const { return pool_stats_; }
+    QueryDigest& digests() { return digests_; }
+    const QueryDigest& digests() const { return digests_; }
     // A session is over: forget it and delete it after the current callback.
     void session_ended(ClientSession& s);
 
@@ -68,6 +83,9 @@ class Worker {
     static void on_accounts(uv_async_t* h);
     static void on_kill(uv_async_t* h);
     static void on_topology(uv_async_t* h);
+    static void on_resume(uv_async_t* h);
+    static void on_config(uv_async_t* h);
+    std::vector<ClientSession*> all_sessions();
     static void on_tick(uv_timer_t* h);
     static void on_check(uv_check_t* h);
     void on_connection(uv_stream_t* server);
@@ -79,13 +97,18 @@ class Worker {
     uv_loop_t loop_{};
     ChunkPool chunks_;
     Graveyard graveyard_;
+    PoolStats pool_stats_;  // before pool_, which counts in it
     BackendPool pool_;
+    QueryDigest digests_;
+    LimitsConfig limits_;
     Counters counters_;
     Listener listener_;
     uv_async_t stop_async_{};
     uv_async_t accounts_async_{};
     uv_async_t kill_async_{};
     uv_async_t topology_async_{};
+    uv_async_t resume_async_{};
+    uv_async_t config_async_{};
     std::shared_ptr<const health::Topology> topology_;  // this loop's copy: no lock on the data path
     std::mutex kill_mu_;
     std::vector<std::uint32_t> kills_;

@@ -14,10 +14,16 @@ struct Fake {
     std::optional<std::string> failover_target;
     bool failover_force = false;
     std::string rejoined;
+    std::string override_name;
+    health::Override override_to = health::Override::online;
+    bool paused = false;
+    std::optional<bool> shutdown_graceful;
+    std::vector<std::uint32_t> killed;
+    std::size_t digest_limit = 99;
 
     Context context() {
         Context ctx;
-        ctx.config = &config;
+        ctx.config = [this] { return std::make_shared<const Config>(config); };
         ctx.version = "1.2.3";
         ctx.topology = [] {
             auto t = std::make_shared<health::Topology>();
@@ -62,6 +68,47 @@ struct Fake {
             rejoined = n;
             return health::OperationResult{true, "rejoined", 2};
         };
+        ctx.set_server = [this](const std::string& n, health::Override o) {
+            override_name = n;
+            override_to = o;
+            return health::OperationResult{true, n + " is " + std::string(to_string(o)), 0};
+        };
+        ctx.pools = [] { return std::vector<PoolRow>{{1, 0, 2, 3, 1, 9}}; };
+        ctx.sessions = [] {
+            SessionInfo s;
+            s.id = 1073741824;
+            s.client = "127.0.0.1";
+            s.user = "app";
+            s.database = "shop";
+            s.in_transaction = true;
+            s.backend = "db1";
+            s.statement = "SELECT SLEEP(5)";
+            s.started = std::chrono::steady_clock::now() - std::chrono::milliseconds(1500);
+            SessionInfo idle;
+            idle.id = 1073741825;
+            return std::vector<SessionInfo>{s, idle};
+        };
+        ctx.digests = [this](std::size_t limit) {
+            digest_limit = limit;
+            DigestRow d;
+            d.hash = 0xABC;
+            d.fingerprint = "SELECT ?";
+            d.backend = "db1";
+            d.count = 4;
+            d.sum_us = 100;
+            d.min_us = 10;
+            d.max_us = 40;
+            d.rows = 4;
+            return std::vector<DigestRow>{d};
+        };
+        ctx.paused = [this] { return paused; };
+        ctx.set_paused = [this](bool p) { paused = p; };
+        ctx.kill_session = [this](std::uint32_t id) {
+            killed.push_back(id);
+            return id == 7;
+        };
+        ctx.shutdown = [this](bool graceful) { shutdown_graceful = graceful; };
+        ctx.reload = [] { return ReloadOutcome{false, "conf.yaml:3: limits.workers: not a number"}; };
         return ctx;
     }
 };
@@ -123,7 +170,10 @@ TEST_CASE("admin: an unknown command is a 1064 that lists the verbs") {
     CHECK(e.message.rfind("Unknown admin command: 'FOO bar'. Try: SHOW SERVERS, SHOW STATS, SHOW EVENTS",
                           0) == 0);
     CHECK(e.message.find("SWITCHOVER") != std::string::npos);
-    CHECK(e.message.find("SET") == std::string::npos);  // the client-compatibility verbs are not advertised
+    CHECK(e.message.find(", SET,") ==
+          std::string::npos);  // the client-compatibility verbs are not advertised
+    CHECK(e.message.find("SET SERVER, SHOW POOLS, SHOW SESSIONS, SHOW QUERY DIGEST, PAUSE, RESUME") !=
+          std::string::npos);
     CHECK(err(dispatch(f.context(), "SHOW SERVERS now")).code == 1064);
     CHECK(err(dispatch(f.context(), "SWITCHOVER db2")).message == "Usage: SWITCHOVER [TO name]");
     CHECK(err(dispatch(f.context(), "REJOIN")).message == "Usage: REJOIN name");
@@ -219,4 +269,97 @@ TEST_CASE("admin: SWITCHOVER, FAILOVER and REJOIN are operations that call the m
     REQUIRE(std::holds_alternative<Operation>(r));
     (void)std::get<Operation>(r).run();
     CHECK(f.rejoined == "db1");
+}
+
+TEST_CASE("admin: SET SERVER is an operation on the monitor; bad words are 1064 with the usage") {
+    Fake f;
+    auto ctx = f.context();
+    auto r = dispatch(ctx, "set server db2 maintenance;");
+    REQUIRE(std::holds_alternative<Operation>(r));
+    CHECK(std::get<Operation>(r).what == "SET SERVER db2 MAINTENANCE");
+    CHECK(std::get<Operation>(r).run().message == "db2 is maintenance");
+    CHECK(f.override_name == "db2");
+    CHECK(f.override_to == health::Override::maintenance);
+    (void)std::get<Operation>(dispatch(ctx, "SET SERVER db2 DRAIN")).run();
+    CHECK(f.override_to == health::Override::draining);
+    (void)std::get<Operation>(dispatch(ctx, "SET SERVER db2 online")).run();
+    CHECK(f.override_to == health::Override::online);
+    CHECK(err(dispatch(ctx, "SET SERVER db2")).message ==
+          "Usage: SET SERVER name MAINTENANCE | DRAIN | ONLINE");
+    CHECK(err(dispatch(ctx, "SET SERVER db2 OFFLINE")).message.find("unknown state 'OFFLINE'") !=
+          std::string::npos);
+    CHECK(std::holds_alternative<Ok>(dispatch(ctx, "SET server_id=1")));  // still a client's SET
+}
+
+TEST_CASE("admin: SHOW POOLS, SHOW SESSIONS, SHOW QUERY DIGEST") {
+    Fake f;
+    f.config.backends = {{"db1", "10.0.0.1", 3306, 0, false}};
+    auto ctx = f.context();
+    Reply p_reply = dispatch(ctx, "SHOW POOLS");
+    const Table& p = table(p_reply);
+    REQUIRE(p.rows.size() == 1);
+    CHECK(cell(p, 0, "worker") == "1");
+    CHECK(cell(p, 0, "backend") == "db1");
+    CHECK(cell(p, 0, "idle") == "2");
+    CHECK(cell(p, 0, "in_use") == "3");
+    CHECK(cell(p, 0, "resetting") == "1");
+    CHECK(cell(p, 0, "opened") == "9");
+
+    Reply s_reply = dispatch(ctx, "show sessions");
+    const Table& s = table(s_reply);
+    REQUIRE(s.rows.size() == 2);
+    CHECK(cell(s, 0, "id") == "1073741824");
+    CHECK(cell(s, 0, "user") == "app");
+    CHECK(cell(s, 0, "db") == "shop");
+    CHECK(cell(s, 0, "in_transaction") == "yes");
+    CHECK(cell(s, 0, "backends") == "db1");
+    CHECK(cell(s, 0, "statement") == "SELECT SLEEP(5)");
+    CHECK(std::stoi(cell(s, 0, "statement_ms")) >= 1500);
+    CHECK(cell(s, 1, "statement") == "NULL");
+    CHECK(cell(s, 1, "statement_ms") == "NULL");
+
+    Reply d_reply = dispatch(ctx, "SHOW QUERY DIGEST LIMIT 5");
+    const Table& d = table(d_reply);
+    CHECK(f.digest_limit == 5);
+    REQUIRE(d.rows.size() == 1);
+    CHECK(cell(d, 0, "digest") == "0x0000000000000ABC");
+    CHECK(cell(d, 0, "fingerprint") == "SELECT ?");
+    CHECK(cell(d, 0, "count") == "4");
+    CHECK(cell(d, 0, "avg_us") == "25");
+    CHECK(cell(d, 0, "rows_sent") == "4");
+    (void)dispatch(ctx, "SHOW QUERY DIGEST");
+    CHECK(f.digest_limit == 0);
+    CHECK(err(dispatch(ctx, "SHOW QUERY DIGEST LIMIT x")).code == 1064);
+    CHECK(err(dispatch(ctx, "SHOW QUERY DIGEST 5")).message == "Usage: SHOW QUERY DIGEST [LIMIT n]");
+}
+
+TEST_CASE("admin: PAUSE, RESUME, KILL SESSION, SHUTDOWN, RELOAD CONFIG") {
+    Fake f;
+    auto ctx = f.context();
+    CHECK(std::get<Ok>(dispatch(ctx, "PAUSE")).info == "paused: new statements wait until RESUME");
+    CHECK(f.paused);
+    CHECK(std::get<Ok>(dispatch(ctx, "pause")).info == "already paused");
+    CHECK(std::get<Ok>(dispatch(ctx, "RESUME")).info == "resumed");
+    CHECK_FALSE(f.paused);
+    CHECK(std::get<Ok>(dispatch(ctx, "RESUME")).info == "not paused");
+
+    CHECK(std::holds_alternative<Ok>(dispatch(ctx, "KILL SESSION 7")));
+    auto unknown = err(dispatch(ctx, "KILL SESSION 8"));
+    CHECK(unknown.code == 1094);
+    CHECK(unknown.sql_state == "HY000");
+    CHECK(unknown.message == "Unknown session id: 8");
+    CHECK(f.killed == std::vector<std::uint32_t>{7, 8});
+    CHECK(err(dispatch(ctx, "KILL SESSION x")).code == 1064);
+    CHECK(err(dispatch(ctx, "KILL SESSION")).code == 1064);
+
+    CHECK(err(dispatch(ctx, "SHUTDOWN NOW")).message == "Usage: SHUTDOWN [GRACEFUL]");
+    CHECK_FALSE(f.shutdown_graceful);
+    CHECK(std::holds_alternative<Ok>(dispatch(ctx, "shutdown graceful")));
+    CHECK(f.shutdown_graceful == true);
+    CHECK(std::holds_alternative<Ok>(dispatch(ctx, "SHUTDOWN")));
+    CHECK(f.shutdown_graceful == false);
+
+    auto bad = err(dispatch(ctx, "RELOAD CONFIG"));
+    CHECK(bad.code == 1105);
+    CHECK(bad.message == "conf.yaml:3: limits.workers: not a number");
 }

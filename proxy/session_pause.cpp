@@ -1,0 +1,27 @@
+// ClientSession under PAUSE (admin port): a new command waits, the session counts as busy (further commands
+// queue behind it, idle timeouts do not apply), and RESUME runs it as if it had just arrived.
+
+#include "proxy/client_session.hpp"
+#include "proxy/log.hpp"
+#include "proxy/worker.hpp"
+
+namespace sluice::proxy {
+
+void ClientSession::hold_paused(PendingCommand cmd) {
+    log(Component::proxy).debug("{}statement held: Sluice is paused", ctx(id_));
+    paused_ = std::move(cmd);
+    move_to(State::forwarding);
+    probe_.held(worker_, id_, true);
+}
+
+void ClientSession::resume_paused() {
+    if (!paused_ || state_ == State::closed) return;
+    PendingCommand cmd = std::move(*paused_);
+    paused_.reset();
+    probe_.held(worker_, id_, false);
+    move_to(State::idle);
+    run_command(std::move(cmd));  // may be held again, if paused once more meanwhile
+    run_pending();                // when it was answered at once (an ERR of ours): what queued behind it
+}
+
+}  // namespace sluice::proxy

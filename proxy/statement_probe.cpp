@@ -1,0 +1,72 @@
+#include "proxy/statement_probe.hpp"
+
+#include "protocol/command.hpp"
+#include "proxy/worker.hpp"
+
+namespace sluice::proxy {
+
+SessionActivity* StatementProbe::cell(Worker& w, std::uint32_t id) {
+    if (!activity_) activity_ = w.runtime().sessions.activity(id);  // once per session: one map lookup
+    return activity_.get();
+}
+
+void StatementProbe::logged_in(Worker& w, std::uint32_t id, std::string_view client, std::string_view user,
+                               std::string_view database, std::string_view backend) {
+    if (auto* c = cell(w, id))
+        c->update([&](SessionInfo& i) {
+            i.client = client;
+            i.user = user;
+            i.database = database;
+            i.backend = backend;
+        });
+}
+
+void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view payload,
+                             std::string_view backend) {
+    started_ = std::chrono::steady_clock::now();
+    running_ = true;
+    backend_ = backend;
+    auto command = protocol::command_of(payload);
+    query_ = command && command->id() == protocol::CommandByte::query;
+    if (query_)
+        sql_.assign(payload.substr(1));
+    else
+        sql_.clear();
+    auto* c = cell(w, id);
+    if (!c) return;
+    std::string shown =
+        query_ ? SessionActivity::truncated(sql_) : std::string(command ? command->name() : "?");
+    c->update([&](SessionInfo& i) {
+        i.statement = std::move(shown);
+        i.started = started_;
+        i.backend = backend;
+    });
+}
+
+void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database) {
+    if (!running_) return;
+    running_ = false;
+    if (query_) w.digests().record(sql_, backend_, std::chrono::steady_clock::now() - started_, rows);
+    if (activity_)
+        activity_->update([&](SessionInfo& i) {
+            i.statement.clear();
+            i.started.reset();
+            i.in_transaction = in_transaction;
+            i.database = database;
+        });
+}
+
+void StatementProbe::abandoned() {
+    running_ = false;
+    if (activity_)
+        activity_->update([](SessionInfo& i) {
+            i.statement.clear();
+            i.started.reset();
+        });
+}
+
+void StatementProbe::held(Worker& w, std::uint32_t id, bool on) {
+    if (auto* c = cell(w, id)) c->update([on](SessionInfo& i) { i.held = on; });
+}
+
+}  // namespace sluice::proxy

@@ -1,0 +1,41 @@
+#pragma once
+// A client session's link to what the admin console sees of it: SHOW SESSIONS (its activity cell in the
+// SessionRegistry) and SHOW QUERY DIGEST (its worker's digest table). The session calls it at a handful of
+// points — logged in, statement sent, statement answered or abandoned, held by PAUSE — and it does the
+// rest, so the session's own code stays about relaying bytes.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::proxy {
+
+class Worker;
+class SessionActivity;
+
+class StatementProbe {
+  public:
+    void logged_in(Worker& w, std::uint32_t id, std::string_view client, std::string_view user,
+                   std::string_view database, std::string_view backend);
+    // A command went to `backend`; `payload` is the command packet's payload (COM_QUERY text is digested).
+    void started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend);
+    // Its response ended: records the digest and publishes the session's state after it.
+    void finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database);
+    // Its response will not come (backend lost): no digest, the statement is cleared.
+    void abandoned();
+    void held(Worker& w, std::uint32_t id, bool on);
+
+  private:
+    SessionActivity* cell(Worker& w, std::uint32_t id);
+
+    std::shared_ptr<SessionActivity> activity_;
+    std::string sql_;  // COM_QUERY text of the running statement (buffer reused)
+    std::string backend_;
+    bool query_ = false;
+    bool running_ = false;
+    std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace sluice::proxy

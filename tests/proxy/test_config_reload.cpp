@@ -1,0 +1,35 @@
+// RELOAD CONFIG's plan: what applies now, what waits for a restart.
+
+#include <doctest/doctest.h>
+
+#include "proxy/config_reload.hpp"
+
+using namespace sluice::proxy;
+
+TEST_CASE("config reload: reloadable keys apply, the others are kept and named") {
+    Config running;
+    running.backends = {{"db1", "10.0.0.1", 3306, 0, false}};
+    Config fresh = running;
+    CHECK(describe(plan_reload(running, fresh)) == "reloaded: no change");
+
+    fresh.logging.level = "debug";
+    fresh.limits.idle_timeout = std::chrono::milliseconds(5000);
+    fresh.limits.max_client_connections = 3;
+    fresh.users.list = {UserConfig{"bob", "pw", "%", "", ""}};
+    fresh.admin.password = "new";
+    fresh.backends.push_back({"db2", "10.0.0.2", 3306, 0, false});
+    fresh.listen.port = 7000;
+    fresh.limits.workers = 8;
+    ReloadPlan p = plan_reload(running, fresh);
+    CHECK(p.next.logging.level == "debug");
+    CHECK(p.next.limits.idle_timeout == std::chrono::milliseconds(5000));
+    CHECK(p.next.limits.max_client_connections == 3);
+    CHECK(p.next.users.list.size() == 1);
+    CHECK(p.next.admin.password == "new");
+    CHECK(p.next.backends.size() == 1);  // kept
+    CHECK(p.next.listen.port == running.listen.port);
+    CHECK(p.next.limits.workers == running.limits.workers);
+    CHECK(describe(p) ==
+          "reloaded: logging.level, limits.max_client_connections, limits.idle_timeout, users.list, "
+          "admin.password; needs a restart (kept as running): listen, backends, limits.workers");
+}
