@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/integration/admin_support.hpp"
 #include "tests/integration/cluster.hpp"
 
 using namespace sluice::test;
@@ -14,38 +15,6 @@ namespace {
 Sluice& admin_sluice() {
     static Sluice s(shared_cluster());
     return s;
-}
-
-ConnectOptions admin_of(const Sluice& s, std::string user = "admin", std::string password = "admin") {
-    return {.port = s.admin_port(), .user = std::move(user), .password = std::move(password)};
-}
-
-// Column `name` of every row of `sql`, by the result's field names.
-std::vector<std::map<std::string, std::optional<std::string>>> rows_of(Conn& c, const std::string& sql) {
-    REQUIRE(mysql_query(c.raw(), sql.c_str()) == 0);
-    MYSQL_RES* res = mysql_store_result(c.raw());
-    REQUIRE(res != nullptr);
-    std::vector<std::map<std::string, std::optional<std::string>>> out;
-    unsigned n = mysql_num_fields(res);
-    MYSQL_FIELD* fields = mysql_fetch_fields(res);
-    while (MYSQL_ROW row = mysql_fetch_row(res)) {
-        std::map<std::string, std::optional<std::string>> m;
-        for (unsigned i = 0; i < n; ++i)
-            m[fields[i].name] = row[i] ? std::optional<std::string>(row[i]) : std::nullopt;
-        out.push_back(std::move(m));
-    }
-    mysql_free_result(res);
-    return out;
-}
-
-// SHOW SERVERS until `name` has `role` (the monitor's first checks take a moment after start).
-bool wait_role(Conn& admin, const std::string& name, const std::string& role) {
-    for (int i = 0; i < 100; ++i) {
-        for (auto& r : rows_of(admin, "SHOW SERVERS"))
-            if (r["name"] == name && r["role"] == role) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
 }
 
 }  // namespace
@@ -86,10 +55,11 @@ TEST_CASE("admin console: start-up queries, SHOW VERSION, SHOW SERVERS, unknown 
     CHECK(servers[2]["role"] == "replica");
     CHECK(servers[1]["replication"] == "IO:Yes SQL:Yes");
     CHECK(servers[1]["lag"] == "0");
-    auto e = a.exec("SHOW POOLS");
+    auto e = a.exec("SHOW PLUGINS");
     REQUIRE(e);
     CHECK(e->code == 1064);
-    CHECK(e->message.find("Unknown admin command: 'SHOW POOLS'. Try: SHOW SERVERS") == 0);
+    CHECK(e->sql_state == "42000");
+    CHECK(e->message.find("Unknown admin command: 'SHOW PLUGINS'. Try: SHOW SERVERS") == 0);
     CHECK_FALSE(a.scalar("SHOW VERSION").empty());  // the session goes on after an error
 }
 

@@ -1,0 +1,203 @@
+// The admin console's lifecycle commands (SHUTDOWN, RELOAD CONFIG), the interactive mariadb client on a pty,
+// and who may log in where.
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "tests/integration/admin_support.hpp"
+#include "tests/integration/cluster.hpp"
+
+using namespace sluice::test;
+
+namespace {
+
+ConnectOptions app_of(const Sluice& s, std::string user = "app", std::string password = "app") {
+    return {.port = s.client_port(), .user = std::move(user), .password = std::move(password)};
+}
+
+std::string info_of(Conn& c) {
+    const char* i = mysql_info(c.raw());
+    return i ? i : "";
+}
+
+std::map<std::string, std::string> config_of(Conn& admin) {
+    std::map<std::string, std::string> kv;
+    for (auto& r : rows_of(admin, "SHOW CONFIG")) kv[*r["name"]] = r["value"].value_or("");
+    return kv;
+}
+
+// The local addresses listening on `port` (IPv4, from /proc/net/tcp), as "A.B.C.D".
+std::vector<std::string> listening_addresses(int port) {
+    std::ifstream in("/proc/net/tcp");
+    std::string line;
+    std::getline(in, line);  // header
+    std::vector<std::string> out;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        auto colon = local.find(':');
+        if (state != "0A" || std::stoi(local.substr(colon + 1), nullptr, 16) != port) continue;
+        unsigned long ip = std::stoul(local.substr(0, colon), nullptr, 16);  // little-endian on x86
+        out.push_back(std::to_string(ip & 0xFF) + "." + std::to_string((ip >> 8) & 0xFF) + "." +
+                      std::to_string((ip >> 16) & 0xFF) + "." + std::to_string(ip >> 24));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("admin SHUTDOWN GRACEFUL lets the running statement finish and exits 0") {
+    Sluice s(shared_cluster());
+    Conn client;
+    connect_or_throw(client, app_of(s));
+    auto sleeping = std::async(std::launch::async, [&] { return client.scalar("SELECT SLEEP(1)"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Conn a;
+    connect_or_throw(a, admin_of(s));
+    REQUIRE_OK(a.exec("SHUTDOWN GRACEFUL"));
+    CHECK(info_of(a) == "shutting down: running statements may finish");
+    CHECK(sleeping.get() == "0");
+    CHECK(s.stop(0) == 0);  // exits by itself
+    CHECK(s.log().find("shutting down (SHUTDOWN GRACEFUL from the admin console)") != std::string::npos);
+}
+
+TEST_CASE("admin SHUTDOWN ends running statements at once and exits 0") {
+    Sluice s(shared_cluster());
+    Conn client;
+    connect_or_throw(client, app_of(s));
+    auto sleeping = std::async(std::launch::async, [&] { return client.exec("SELECT SLEEP(5)"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Conn a;
+    connect_or_throw(a, admin_of(s));
+    auto start = std::chrono::steady_clock::now();
+    REQUIRE_OK(a.exec("SHUTDOWN"));
+    auto e = sleeping.get();
+    CHECK(e.has_value());  // cut off, not answered
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+    CHECK(s.stop(0) == 0);
+}
+
+TEST_CASE(
+    "admin RELOAD CONFIG applies level and limits and users; a bad file is refused and changes nothing") {
+    Sluice s(shared_cluster());
+    Conn a;
+    connect_or_throw(a, admin_of(s));
+    const std::string base = read_file(s.config_path());
+    REQUIRE_OK(a.exec("RELOAD CONFIG"));
+    CHECK(info_of(a) == "reloaded: no change");
+
+    write_file(s.config_path(), base +
+                                    "logging:\n  level: debug\n"
+                                    "limits:\n  max_client_connections: 2\n  workers: 3\n"
+                                    "users:\n  list:\n    - name: bob\n      password: bobpw\n"
+                                    "      backend_user: app\n      backend_password: app\n");
+    REQUIRE_OK(a.exec("RELOAD CONFIG"));
+    CHECK(info_of(a) ==
+          "reloaded: logging.level, limits.max_client_connections, users.list; needs a restart (kept as "
+          "running): limits.workers");
+    auto kv = config_of(a);
+    CHECK(kv["logging.level"] == "debug");
+    CHECK(kv["limits.max_client_connections"] == "2");
+
+    // users.list: bob logs in once the accounts are re-read.
+    Conn bob;
+    std::optional<SqlError> e = SqlError{};
+    for (int i = 0; i < 40 && e; ++i) {
+        e = bob.connect(app_of(s, "bob", "bobpw"));
+        if (e) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_OK(e);
+    CHECK(bob.scalar("SELECT CURRENT_USER()").rfind("app@", 0) == 0);
+    // limits.max_client_connections: bob and one more; the third is refused.
+    Conn second, third;
+    REQUIRE_OK(second.connect(app_of(s)));
+    auto refused = third.connect(app_of(s));
+    REQUIRE(refused);
+    CHECK(refused->code == 1040);
+    // logging.level: debug lines appear.
+    CHECK(second.scalar("SELECT 1") == "1");
+    CHECK(s.log().find("DEBUG") != std::string::npos);
+
+    write_file(s.config_path(), base + "limits:\n  max_client_connections: lots\n");
+    auto bad = a.exec("RELOAD CONFIG");
+    REQUIRE(bad);
+    CHECK(bad->code == 1105);
+    CHECK(bad->sql_state == "HY000");
+    CHECK(bad->message.find(s.config_path() + ":") != std::string::npos);
+    CHECK(bad->message.find("limits.max_client_connections") != std::string::npos);
+    CHECK(bad->message.find("the running config is kept") != std::string::npos);
+    CHECK(config_of(a)["limits.max_client_connections"] == "2");
+    CHECK(s.log().find("RELOAD CONFIG refused") != std::string::npos);
+}
+
+TEST_CASE("admin console: the interactive mariadb client on a terminal prints SHOW SERVERS as a table") {
+    Sluice s(shared_cluster());
+    Conn a;
+    connect_or_throw(a, admin_of(s));
+    REQUIRE(wait_role(a, "db1", "primary"));
+    std::string client =
+        "mariadb --no-defaults -h127.0.0.1 -P" + std::to_string(s.admin_port()) + " -uadmin -padmin";
+    // script gives the client a pseudo-terminal: it starts in interactive mode (prompt, ASCII tables).
+    auto r = run({"sh", "-c", "printf 'SHOW SERVERS;\\nquit\\n' | script -qec '" + client + "' /dev/null"},
+                 std::chrono::seconds(30));
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("MariaDB [sluice]>") != std::string::npos);
+    CHECK(r.output.find("+------") != std::string::npos);
+    CHECK(r.output.find("| name ") != std::string::npos);
+    CHECK(r.output.find("| role ") != std::string::npos);
+    for (const char* name : {"| db1 ", "| db2 ", "| db3 "}) CHECK(r.output.find(name) != std::string::npos);
+    CHECK(r.output.find("3 rows in set") != std::string::npos);
+}
+
+TEST_CASE("admin security: passwords and accounts and the loopback default") {
+    Sluice s(shared_cluster(),
+             "users:\n  list:\n    - name: admin2\n      password: admin\n      backend_user: app\n"
+             "      backend_password: app\n");
+    // A wrong admin password: 1045, as MariaDB words it.
+    Conn wrong;
+    auto e = wrong.connect(admin_of(s, "admin", "wrong"));
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    CHECK(e->sql_state == "28000");
+    // An application account does not open the admin port.
+    Conn app;
+    e = app.connect(admin_of(s, "app", "app"));
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    e = app.connect(admin_of(s, "admin2", "admin"));
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    // The admin account does not open the client port: it is no application account.
+    Conn admin_on_app;
+    e = admin_on_app.connect(app_of(s, "admin", "admin"));
+    REQUIRE(e);
+    CHECK(e->code == 1045);
+    // Unless it is one too (here a config account with the same password).
+    Conn both;
+    REQUIRE_OK(both.connect(app_of(s, "admin2", "admin")));
+    CHECK(both.scalar("SELECT 1") == "1");
+
+    // Without admin.address the admin listener binds to loopback only.
+    std::string dir = make_temp_dir();
+    int client_port = free_port(), admin_port = free_port();
+    std::string config = sluice_config(shared_cluster(), client_port, admin_port, "");
+    std::string explicit_address = "admin:\n  address: 127.0.0.1\n";
+    auto at = config.find(explicit_address);
+    REQUIRE(at != std::string::npos);
+    config.replace(at, explicit_address.size(), "admin:\n");
+    write_file(dir + "/sluice.yaml", config);
+    {
+        Process p({sluice_binary(), "-c", dir + "/sluice.yaml"}, dir + "/log");
+        REQUIRE(wait_port(admin_port, std::chrono::seconds(10)));
+        CHECK(listening_addresses(admin_port) == std::vector<std::string>{"127.0.0.1"});
+        CHECK(p.stop(SIGTERM) == 0);
+    }
+    remove_tree(dir);
+}
