@@ -1,7 +1,6 @@
 #include "proxy/admin_session.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <exception>
 #include <thread>
@@ -16,6 +15,7 @@
 #include "protocol/result_set.hpp"
 #include "protocol/server_status.hpp"
 #include "proxy/log.hpp"
+#include "proxy/login_common.hpp"
 
 namespace sluice::proxy {
 
@@ -36,14 +36,6 @@ constexpr protocol::Capabilities kAdminCaps =
 constexpr std::size_t kLoginMaxPayload = 64 * 1024;
 constexpr std::size_t kCommandMaxPayload = 1024 * 1024;  // admin statements are short
 constexpr std::uint64_t kTickMs = 500;
-
-std::string make_seed() {
-    std::string seed(protocol::kScrambleSize, '\0');
-    RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), static_cast<int>(seed.size()));
-    // Printable and never NUL, as MariaDB's own seeds.
-    for (char& c : seed) c = static_cast<char>(0x21 + static_cast<unsigned char>(c) % (0x7E - 0x21));
-    return seed;
-}
 
 protocol::ColumnDefinition column_of(const admin::Column& c) {
     auto def = protocol::ColumnDefinition::text(c.name);
@@ -107,18 +99,12 @@ void AdminSession::check_deadline(std::chrono::steady_clock::time_point now) {
 }
 
 void AdminSession::send_greeting() {
-    protocol::HandshakeV10 hs;
-    hs.server_version = console_.context().version + "-sluice-admin";
-    hs.connection_id = id_;
     seed_ = make_seed();
-    hs.auth_plugin_data = seed_;
-    hs.capabilities = kAdminCaps;
-    hs.charset = static_cast<std::uint8_t>(protocol::kCharsetUtf8mb4GeneralCi);
-    hs.status_flags = protocol::status::kAutocommit;
-    hs.auth_plugin_name = std::string(protocol::auth::kNativePasswordPlugin);
+    Greeting hs{console_.context().version + "-sluice-admin", id_, seed_, kAdminCaps,
+                static_cast<std::uint8_t>(protocol::kCharsetUtf8mb4GeneralCi)};
     std::vector<std::uint8_t> out;
-    next_seq_ = protocol::append_message(out, 0, hs, 0);
-    caps_ = hs.capabilities;
+    next_seq_ = append_greeting(out, hs);
+    caps_ = kAdminCaps;
     client_->write(std::move(out));
 }
 
@@ -170,11 +156,9 @@ void AdminSession::on_handshake_response(std::string_view payload) {
     caps_ = resp->capabilities & caps_;
     user_ = resp->username;
     auth_response_ = resp->auth_response;
-    if (protocol::has(resp->capabilities, cap::kPluginAuth) &&
-        resp->auth_plugin_name != protocol::auth::kNativePasswordPlugin) {
-        protocol::AuthSwitchRequest sw{std::string(protocol::auth::kNativePasswordPlugin), seed_ + '\0'};
+    if (needs_native_switch(*resp)) {
         std::vector<std::uint8_t> out;
-        next_seq_ = protocol::append_message(out, next_seq_, sw, caps_);
+        next_seq_ = append_native_switch(out, next_seq_, seed_, caps_);
         client_->write(std::move(out));
         move_to(State::auth_switch_sent);
         return;

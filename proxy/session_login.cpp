@@ -1,7 +1,6 @@
 // ClientSession, connection phase: greeting, authentication of the client, backend login on its behalf.
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "protocol/auth/native_password.hpp"
 #include "protocol/auth_switch.hpp"
@@ -15,6 +14,7 @@
 #include "proxy/accounts.hpp"
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
+#include "proxy/login_common.hpp"
 #include "proxy/worker.hpp"
 
 namespace sluice::proxy {
@@ -35,14 +35,6 @@ constexpr protocol::Capabilities kRelayable =
 
 constexpr std::size_t kLoginMaxPayload = 64 * 1024;
 
-std::string make_seed() {
-    std::string seed(protocol::kScrambleSize, '\0');
-    RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), static_cast<int>(seed.size()));
-    // Printable and never NUL, as MariaDB's own seeds: some clients treat the seed as a C string.
-    for (char& c : seed) c = static_cast<char>(0x21 + static_cast<unsigned char>(c) % (0x7E - 0x21));
-    return seed;
-}
-
 }  // namespace
 
 bool ClientSession::start(uv_stream_t* server) {
@@ -58,17 +50,12 @@ bool ClientSession::start(uv_stream_t* server) {
 
 void ClientSession::send_greeting() {
     ServerGreeting g = worker_.runtime().greeting();
-    protocol::HandshakeV10 hs;
-    hs.server_version = g.version;
-    hs.connection_id = id_;
     seed_ = make_seed();
-    hs.auth_plugin_data = seed_;
-    hs.capabilities = g.capabilities ? (g.capabilities & kRelayable) : (kRelayable & ~cap::kLongPassword);
-    hs.charset = g.charset;
-    hs.status_flags = protocol::status::kAutocommit;
-    hs.auth_plugin_name = std::string(protocol::auth::kNativePasswordPlugin);
+    Greeting hs{g.version, id_, seed_,
+                g.capabilities ? (g.capabilities & kRelayable) : (kRelayable & ~cap::kLongPassword),
+                g.charset};
     std::vector<std::uint8_t> out;
-    next_seq_ = protocol::append_message(out, 0, hs, 0);
+    next_seq_ = append_greeting(out, hs);
     caps_ = hs.capabilities;  // until the client answers: what we offered
     client_->write(std::move(out));
 }
@@ -107,12 +94,9 @@ void ClientSession::on_handshake_response(std::string_view payload) {
     database_ = resp->database;
     attributes_ = resp->attributes;
     auth_response_ = resp->auth_response;
-    if (protocol::has(resp->capabilities, cap::kPluginAuth) &&
-        resp->auth_plugin_name != protocol::auth::kNativePasswordPlugin) {
-        // Another plugin (caching_sha2_password, client_ed25519...): ask for mysql_native_password instead.
-        protocol::AuthSwitchRequest sw{std::string(protocol::auth::kNativePasswordPlugin), seed_ + '\0'};
+    if (needs_native_switch(*resp)) {
         std::vector<std::uint8_t> out;
-        next_seq_ = protocol::append_message(out, next_seq_, sw, caps_);
+        next_seq_ = append_native_switch(out, next_seq_, seed_, caps_);
         client_->write(std::move(out));
         move_to(State::auth_switch_sent);
         return;
