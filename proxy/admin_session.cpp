@@ -219,6 +219,8 @@ void AdminSession::answer(admin::Reply reply, std::uint8_t seq) {
     } else if (auto* ok = std::get_if<admin::Ok>(&reply)) {
         send_ok(seq, ok->info);
     } else if (auto* err = std::get_if<protocol::ErrPacket>(&reply)) {
+        alog().info("{}admin '{}' from {}: ERR {} ({}) {}", ctx(id_), user_, client_ip_, err->code,
+                    err->sql_state, err->message);
         send_err(*err, seq);
     } else {
         auto& op = std::get<admin::Operation>(reply);

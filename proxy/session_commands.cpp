@@ -53,11 +53,11 @@ void ClientSession::run_command(PendingCommand cmd) {
         end("client quit");
         return;
     }
-    if (worker_.paused()) {
+    if (intercept_kill(cmd)) return;
+    if (worker_.paused()) {  // PAUSE on the admin port (KILL above still works)
         hold_paused(std::move(cmd));
         return;
     }
-    if (intercept_kill(cmd)) return;
     if (backend_ && backend_->backend_index() != worker_.primary_index() && !in_transaction_) {
         // The primary changed (switchover, failover): between transactions the session follows it. The old
         // connection is clean and goes back to the pool.
