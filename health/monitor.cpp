@@ -127,6 +127,30 @@ OperationResult Monitor::set_override(const std::string& name, Override o) {
     return submit([this, name, o] { return do_set_override(name, o); });
 }
 
+OperationResult Monitor::add_backends(std::vector<BackendSpec> added) {
+    return submit([this, added = std::move(added)] { return do_add_backends(added); });
+}
+
+OperationResult Monitor::do_add_backends(const std::vector<BackendSpec>& added) {
+    std::vector<std::string> names;
+    for (const BackendSpec& spec : added) {
+        for (const BackendSpec& known : specs_)
+            if (known.name == spec.name)
+                return {false, fmt::format("backend {} exists already", spec.name), 0};
+        names.push_back(spec.name);
+    }
+    for (const BackendSpec& spec : added) {
+        specs_.push_back(spec);
+        BackendState b;
+        b.spec = spec;
+        observed_.push_back(std::move(b));
+        pool_->add(spec);
+        logger()->info("backend={}: added ({}:{})", spec.name, spec.host, spec.port);
+    }
+    publish(derive_now());
+    return {true, fmt::format("added {}", fmt::join(names, ", ")), 0};
+}
+
 OperationResult Monitor::do_set_override(const std::string& name, Override o) {
     auto t = current();
     auto i = t->index_of(name);

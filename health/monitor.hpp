@@ -82,6 +82,9 @@ class Monitor {
     // The operator's override of `name`'s role (overrides.hpp); published before it returns. Refused for an
     // unknown backend, and for maintenance or draining on the current primary.
     [[nodiscard]] OperationResult set_override(const std::string& name, Override o);
+    // Backends added to the config (RELOAD CONFIG), after the existing ones: checked from the next tick on,
+    // in the snapshot at once (role unknown). Refused for a name already used.
+    [[nodiscard]] OperationResult add_backends(std::vector<BackendSpec> added);
 
     std::vector<Event> events() const;
     const MonitorSettings& settings() const { return settings_; }
@@ -131,13 +134,14 @@ class Monitor {
     ReplicationSource source_of(std::size_t primary) const;
 
     OperationResult do_set_override(const std::string& name, Override o);
+    OperationResult do_add_backends(const std::vector<BackendSpec>& added);
 
     std::uint64_t record(Event e);
     // Checks everything again, records `e` (with the new primary's position) and only then publishes, so that
     // whoever sees the new topology also finds the event.
     std::uint64_t record_after_checks(Event e, std::size_t new_primary);
 
-    const std::vector<BackendSpec> specs_;
+    std::vector<BackendSpec> specs_;  // grows (add_backends) on the monitor thread only
     const MonitorSettings settings_;
     ChangeCallback on_change_;
     std::unique_ptr<ProbePool> pool_;

@@ -18,6 +18,16 @@ ProbePool::ProbePool(std::vector<BackendSpec> backends, MonitorSettings settings
     for (auto& slot : slots_) slot->thread = std::thread([this, s = slot.get()] { work(*s); });
 }
 
+void ProbePool::add(BackendSpec backend) {
+    auto slot = std::make_unique<Slot>();
+    slot->spec = std::move(backend);
+    Slot* raw = slot.get();
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    slots_.push_back(std::move(slot));
+    raw->thread = std::thread([this, raw] { work(*raw); });
+}
+
 ProbePool::~ProbePool() {
     stop();
 }

@@ -28,6 +28,10 @@ class ProbePool {
     // came in time (a check still hanging from an earlier call gives nullopt until it ends).
     [[nodiscard]] std::vector<std::optional<ProbeResult>> check_all(std::chrono::milliseconds wait);
 
+    // A backend added to the config (RELOAD CONFIG): checked from the next check_all() on. Same thread as
+    // check_all().
+    void add(BackendSpec backend);
+
     // Stops and joins the threads; a thread inside a check finishes it first (bounded by the timeouts).
     void stop();
 

@@ -55,7 +55,7 @@ struct Context {
     // Stops Sluice once the answer is sent: graceful lets running statements finish
     // (limits.shutdown_timeout).
     std::function<void(bool graceful)> shutdown;
-    std::function<ReloadOutcome()> reload;
+    std::function<ReloadOutcome()> reload;  // blocks (an operation): resolves and adds new backends
 };
 
 struct Column {

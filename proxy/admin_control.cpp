@@ -56,9 +56,12 @@ Reply shutdown(const Context& ctx, const Args& args) {
 
 Reply reload_config(const Context& ctx, const Args& args) {
     if (auto e = no_args("RELOAD CONFIG", args)) return *e;
-    ReloadOutcome r = ctx.reload();
-    if (!r.ok) return protocol::ErrPacket::make(protocol::er::kUnknownError, r.message);
-    return Ok{r.message};
+    // Off the loop: resolving a new backend's host and telling the monitor about it may wait.
+    auto run = ctx.reload;
+    return Operation{"RELOAD CONFIG", [run] {
+                         ReloadOutcome r = run();
+                         return health::OperationResult{r.ok, r.message, 0};
+                     }};
 }
 
 }  // namespace sluice::proxy::admin

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sluice::proxy {
 
 namespace {
@@ -19,10 +21,27 @@ void keep(const T& running, const T& fresh, const char* key, std::vector<std::st
     if (!(running == fresh)) restart.emplace_back(key);
 }
 
+// Backends may be added after the running ones (their indexes stay); any other change waits for a restart.
+void plan_backends(const Config& running, const Config& fresh, ReloadPlan& p) {
+    const auto& have = running.backends;
+    const auto& want = fresh.backends;
+    if (have == want) return;
+    bool appended = want.size() > have.size() && std::equal(have.begin(), have.end(), want.begin());
+    if (!appended) {
+        p.restart.emplace_back("backends");
+        return;
+    }
+    p.added_backends.assign(want.begin() + static_cast<std::ptrdiff_t>(have.size()), want.end());
+    p.next.backends = want;
+    std::vector<std::string> names;
+    for (const auto& b : p.added_backends) names.push_back(b.name);
+    p.applied.push_back(fmt::format("backends (added {})", fmt::join(names, ", ")));
+}
+
 }  // namespace
 
 ReloadPlan plan_reload(const Config& running, const Config& fresh) {
-    ReloadPlan p{running, {}, {}};
+    ReloadPlan p{running, {}, {}, {}};
     Config& n = p.next;
     take(n.logging.level, fresh.logging.level, "logging.level", p.applied);
     LimitsConfig& l = n.limits;
@@ -40,7 +59,7 @@ ReloadPlan plan_reload(const Config& running, const Config& fresh) {
 
     keep(running.listen, fresh.listen, "listen", p.restart);
     keep(running.admin.listen, fresh.admin.listen, "admin.listen", p.restart);
-    keep(running.backends, fresh.backends, "backends", p.restart);
+    plan_backends(running, fresh, p);
     keep(running.monitor, fresh.monitor, "monitor", p.restart);
     keep(running.users.fetch_from_backends, fresh.users.fetch_from_backends, "users.fetch_from_backends",
          p.restart);

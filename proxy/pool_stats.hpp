@@ -4,9 +4,11 @@
 // counts itself in `open` for as long as it lives; the pool moves it between `idle` and `resetting`; what is
 // open and in neither list is held by a session.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <deque>
+
+#include "proxy/append_only.hpp"
 
 namespace sluice::proxy {
 
@@ -30,12 +32,12 @@ struct PoolRow {
 
 class PoolStats {
   public:
-    explicit PoolStats(std::size_t backends) : uses_(backends) {}
+    PoolStats() = default;
     PoolStats(const PoolStats&) = delete;
     PoolStats& operator=(const PoolStats&) = delete;
 
+    // One slot per possible backend (backends added by RELOAD CONFIG find theirs ready).
     BackendUse& at(std::size_t backend) { return uses_.at(backend); }
-    std::size_t size() const { return uses_.size(); }
     PoolRow row(int worker, std::size_t backend) const {
         const BackendUse& u = uses_.at(backend);
         PoolRow r;
@@ -51,7 +53,7 @@ class PoolStats {
     }
 
   private:
-    std::deque<BackendUse> uses_;  // deque: atomics neither copy nor move
+    std::array<BackendUse, AppendOnly<int>::kCapacity> uses_{};
 };
 
 }  // namespace sluice::proxy

@@ -81,7 +81,7 @@ std::optional<ServerGreeting> read_greeting(const BackendAddress& b, int timeout
 
 }  // namespace
 
-std::optional<ServerGreeting> probe_greeting(const std::vector<BackendAddress>& backends, int timeout_ms) {
+std::optional<ServerGreeting> probe_greeting(const AppendOnly<BackendAddress>& backends, int timeout_ms) {
     for (const auto& b : backends) {
         if (auto g = read_greeting(b, timeout_ms)) {
             log(Component::proxy).info("{}server version {}", ctx(0, b.spec.name), g->version);

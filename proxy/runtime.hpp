@@ -16,6 +16,7 @@
 
 #include "health/backend_spec.hpp"
 #include "protocol/capabilities.hpp"
+#include "proxy/append_only.hpp"
 #include "proxy/backend_gate.hpp"
 #include "proxy/config.hpp"
 #include "proxy/session_activity.hpp"
@@ -93,23 +94,26 @@ struct ServerGreeting {
 class Runtime {
   public:
     Runtime(const Config& config, std::vector<BackendAddress> backends, AccountStore& accounts)
-        : config(config),
-          backends(std::move(backends)),
-          accounts(accounts),
-          live_(std::make_shared<const Config>(config)) {
-        for (std::size_t i = 0; i < this->backends.size(); ++i)
-            gates.push_back(std::make_unique<BackendGate>(config.limits.max_backend_connections));
+        : config(config), accounts(accounts), live_(std::make_shared<const Config>(config)) {
+        for (auto& b : backends) add_backend(std::move(b), config.limits.max_backend_connections);
+    }
+
+    // RELOAD CONFIG: a new backend, after the others (the admin console's thread is the only writer).
+    bool add_backend(BackendAddress b, std::uint32_t max_connections) {
+        if (backends.size() == AppendOnly<BackendAddress>::kCapacity) return false;
+        gates.push_back(std::make_unique<BackendGate>(max_connections));  // first: whoever sees the backend
+        return backends.push_back(std::move(b));                          // finds its gate
     }
 
     // The config Sluice started with: what cannot change without a restart (listeners, backends, monitor).
     const Config& config;
-    const std::vector<BackendAddress> backends;
+    AppendOnly<BackendAddress> backends;  // in config order; grows with RELOAD CONFIG
     AccountStore& accounts;
 
     std::atomic<std::uint32_t> next_session_id{kFirstSessionId};
     SessionRegistry sessions;
-    std::vector<std::unique_ptr<BackendGate>> gates;  // one per backend, same order
-    health::Monitor* monitor = nullptr;               // set before the workers start
+    AppendOnly<std::unique_ptr<BackendGate>> gates;  // one per backend, same order
+    health::Monitor* monitor = nullptr;              // set before the workers start
     std::atomic<std::uint32_t> client_sessions{0};
     // PAUSE on the admin port: sessions hold new statements until RESUME (worker.hpp: paused()).
     std::atomic<bool> paused{false};
@@ -140,6 +144,6 @@ class Runtime {
 std::optional<std::string> resolve_backends(const std::vector<health::BackendSpec>& specs,
                                             std::vector<BackendAddress>& out);
 // Reads the first backend greeting it can get (blocking, bounded by `timeout_ms` per backend).
-std::optional<ServerGreeting> probe_greeting(const std::vector<BackendAddress>& backends, int timeout_ms);
+std::optional<ServerGreeting> probe_greeting(const AppendOnly<BackendAddress>& backends, int timeout_ms);
 
 }  // namespace sluice::proxy

@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ class Server {
     // The admin console and what its commands can reach (server_admin.cpp).
     void start_admin();
     admin::ReloadOutcome reload_config();
+    std::optional<std::string> add_backends(const std::vector<health::BackendSpec>& specs,
+                                            std::uint32_t max_connections);
     void set_paused(bool paused);
     std::vector<PoolRow> pool_rows() const;
     std::vector<DigestRow> digest_rows(std::size_t limit) const;
@@ -58,7 +61,8 @@ class Server {
     std::unique_ptr<AdminConsole> admin_;  // after workers_: its operations may read their counters
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
-    uv_timer_t admin_shutdown_{};  // SHUTDOWN from the admin console, once its OK is on its way
+    uv_timer_t admin_shutdown_{};
+    std::mutex reload_mu_;  // SHUTDOWN from the admin console, once its OK is on its way
     bool stopping_ = false;
 };
 

@@ -68,10 +68,24 @@ void Server::set_paused(bool paused) {
         for (auto& w : workers_) w->notify_resume();
 }
 
+std::optional<std::string> Server::add_backends(const std::vector<health::BackendSpec>& specs,
+                                                std::uint32_t max_connections) {
+    if (specs.empty()) return std::nullopt;
+    std::vector<BackendAddress> resolved;
+    if (auto err = resolve_backends(specs, resolved)) return err;
+    if (runtime_->backends.size() + resolved.size() > AppendOnly<BackendAddress>::kCapacity)
+        return fmt::format("at most {} backends", AppendOnly<BackendAddress>::kCapacity);
+    // The runtime first: a worker that sees the new backend in a topology finds its address and gate.
+    for (auto& b : resolved) (void)runtime_->add_backend(std::move(b), max_connections);
+    health::OperationResult r = monitor_->add_backends(specs);
+    if (!r.ok) return r.message;
+    return std::nullopt;
+}
+
 std::vector<PoolRow> Server::pool_rows() const {
     std::vector<PoolRow> out;
     for (const auto& w : workers_)
-        for (std::size_t b = 0; b < w->pool_stats().size(); ++b)
+        for (std::size_t b = 0; b < runtime_->backends.size(); ++b)
             out.push_back(w->pool_stats().row(w->index(), b));
     return out;
 }
@@ -82,14 +96,20 @@ std::vector<DigestRow> Server::digest_rows(std::size_t limit) const {
     return merge_digests(tables, limit);
 }
 
+// Runs on an admin operation's thread: everything it touches is thread-safe (atomics, the monitor's command
+// queue, uv_async), and reload_mu_ keeps two reloads from interleaving.
 admin::ReloadOutcome Server::reload_config() {
+    std::lock_guard lock(reload_mu_);
     auto running = runtime_->live_config();
+    auto refuse = [](const std::string& why) {
+        log(Component::admin).error("RELOAD CONFIG refused, the running config is kept: {}", why);
+        return admin::ReloadOutcome{false, fmt::format("RELOAD CONFIG: {}; the running config is kept", why)};
+    };
     ConfigResult loaded = load_config_file(running->source);
-    if (auto* err = std::get_if<ConfigError>(&loaded)) {
-        log(Component::admin).error("RELOAD CONFIG refused, the running config is kept: {}", err->message);
-        return {false, fmt::format("RELOAD CONFIG: {}; the running config is kept", err->message)};
-    }
+    if (auto* err = std::get_if<ConfigError>(&loaded)) return refuse(err->message);
     ReloadPlan plan = plan_reload(*running, std::get<Config>(loaded));
+    if (auto err = add_backends(plan.added_backends, plan.next.limits.max_backend_connections))
+        return refuse(*err);
     auto next = std::make_shared<const Config>(std::move(plan.next));
     runtime_->set_live_config(next);
     if (next->logging.level != running->logging.level) {

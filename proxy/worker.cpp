@@ -16,7 +16,6 @@ constexpr std::chrono::milliseconds kTick{100};
 Worker::Worker(Runtime& runtime, int index)
     : runtime_(runtime),
       index_(index),
-      pool_stats_(runtime.backends.size()),
       pool_(graveyard_, runtime.config.limits.max_backend_connections, pool_stats_),
       limits_(runtime.live_config()->limits),
       listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }) {

@@ -136,6 +136,44 @@ TEST_CASE(
     CHECK(s.log().find("RELOAD CONFIG refused") != std::string::npos);
 }
 
+TEST_CASE("admin RELOAD CONFIG adds a backend: the monitor checks it and the pools and config list it") {
+    Cluster& cluster = shared_cluster();
+    std::string dir = make_temp_dir();
+    int client_port = free_port(), admin_port = free_port();
+    const std::string full = sluice_config(cluster, client_port, admin_port, "limits:\n  workers: 2\n");
+    std::string db3 =
+        "  - name: db3\n    host: 127.0.0.1\n    port: " + std::to_string(cluster.port(2)) + "\n";
+    std::string two = full;
+    auto at = two.find(db3);
+    REQUIRE(at != std::string::npos);
+    two.erase(at, db3.size());
+    write_file(dir + "/sluice.yaml", two);
+    {
+        Process p({sluice_binary(), "-c", dir + "/sluice.yaml"}, dir + "/log");
+        REQUIRE(wait_port(admin_port, std::chrono::seconds(10)));
+        Conn a;
+        connect_or_throw(a, {.port = admin_port, .user = "admin", .password = "admin"});
+        REQUIRE(wait_role(a, "db2", "replica"));
+        CHECK(rows_of(a, "SHOW SERVERS").size() == 2);
+
+        write_file(dir + "/sluice.yaml", full);
+        REQUIRE_OK(a.exec("RELOAD CONFIG"));
+        CHECK(info_of(a) == "reloaded: backends (added db3)");
+        CHECK(rows_of(a, "SHOW SERVERS").size() == 3);
+        CHECK(wait_role(a, "db3", "replica"));
+        CHECK(rows_of(a, "SHOW POOLS").size() == 6);  // 2 workers x 3 backends
+        CHECK(config_of(a).count("backends.db3") == 1);
+        REQUIRE_OK(a.exec("SET SERVER db3 MAINTENANCE"));
+        CHECK(role_of(a, "db3") == "maintenance");
+
+        Conn client;
+        connect_or_throw(client, {.port = client_port, .user = "app", .password = "app"});
+        CHECK(client.scalar("SELECT @@port") == std::to_string(cluster.port(0)));
+        CHECK(p.stop(SIGTERM) == 0);
+    }
+    remove_tree(dir);
+}
+
 TEST_CASE("admin console: the interactive mariadb client on a terminal prints SHOW SERVERS as a table") {
     Sluice s(shared_cluster());
     Conn a;
