@@ -39,14 +39,18 @@ class SessionRegistry {
     struct Entry {
         Worker* worker = nullptr;
         std::uint32_t backend_thread = 0;  // 0: no backend connection right now
+        std::size_t backend = 0;           // the backend that thread runs on
     };
     void add(std::uint32_t id, Worker* w) {
         std::lock_guard lock(mu_);
-        map_[id] = Entry{w, 0};
+        map_[id] = Entry{w, 0, 0};
     }
-    void set_backend(std::uint32_t id, std::uint32_t thread) {
+    void set_backend(std::uint32_t id, std::uint32_t thread, std::size_t backend = 0) {
         std::lock_guard lock(mu_);
-        if (auto it = map_.find(id); it != map_.end()) it->second.backend_thread = thread;
+        if (auto it = map_.find(id); it != map_.end()) {
+            it->second.backend_thread = thread;
+            it->second.backend = backend;
+        }
     }
     void remove(std::uint32_t id) {
         std::lock_guard lock(mu_);
