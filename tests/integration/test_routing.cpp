@@ -35,7 +35,7 @@ std::string who(Conn& c) {
 
 }  // namespace
 
-TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn") {
+TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn" * doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -51,7 +51,8 @@ TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn") 
     CHECK(c.scalar("SELECT @@server_id") == r.nodes.primary());
 }
 
-TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary; LAST_INSERT_ID() is right") {
+TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary; LAST_INSERT_ID() is right" *
+          doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -84,7 +85,8 @@ TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary;
     CHECK(c.scalar("SELECT sid FROM t_route.whoami LOCK IN SHARE MODE") == r.nodes.primary());
 }
 
-TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary until autocommit=1") {
+TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary until autocommit=1" *
+          doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -103,7 +105,7 @@ TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary un
     CHECK_MESSAGE(r.nodes.is_replica(after), "after SET autocommit=1 a read ran on server " << after);
 }
 
-TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica") {
+TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica" * doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -119,7 +121,7 @@ TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica") {
     }
 }
 
-TEST_CASE("routing: session state follows the session to the replicas") {
+TEST_CASE("routing: session state follows the session to the replicas" * doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -175,7 +177,8 @@ TEST_CASE("routing: session state follows the session to the replicas") {
     }
 }
 
-TEST_CASE("routing: hints choose the primary, a replica or a named backend; never a write to a replica") {
+TEST_CASE("routing: hints choose the primary, a replica or a named backend; never a write to a replica" *
+          doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -201,7 +204,7 @@ TEST_CASE("routing: hints choose the primary, a replica or a named backend; neve
                          std::to_string(mysql_insert_id(c.raw()))) == r.nodes.primary());
 }
 
-TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session") {
+TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session" * doctest::skip()) {
     Conn c, other;
     connect_routed(c);
     connect_routed(other);
@@ -213,7 +216,7 @@ TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session") {
     CHECK(other.scalar("SELECT IS_FREE_LOCK('sluice_rw_lock')") == "1");
 }
 
-TEST_CASE("routing: a multi-statement query runs on the primary") {
+TEST_CASE("routing: a multi-statement query runs on the primary" * doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);

@@ -106,7 +106,8 @@ class Readers {
 
 }  // namespace
 
-TEST_CASE("read retry: a replica SIGKILLed under a reads-only load, and no client sees an error") {
+TEST_CASE("read retry: a replica SIGKILLed under a reads-only load, and no client sees an error" *
+          doctest::skip()) {
     ReadCluster rc;
     Readers readers(rc, 4);
     REQUIRE(readers.wait_reads(2000));
@@ -129,7 +130,8 @@ TEST_CASE("read retry: a replica SIGKILLed under a reads-only load, and no clien
 
 TEST_CASE(
     "read retry: the primary SIGKILLed and failed over under a reads-only load, and no client sees an "
-    "error") {
+    "error" *
+    doctest::skip()) {
     ReadCluster rc;
     Readers readers(rc, 4);
     REQUIRE(readers.wait_reads(2000));

@@ -60,7 +60,8 @@ std::string select_echo(Stmt& st, long long value) {
 
 }  // namespace
 
-TEST_CASE("routing: prepared statements in one session (replica reads, primary writes, long data, close)") {
+TEST_CASE("routing: prepared statements in one session (replica reads, primary writes, long data, close)" *
+          doctest::skip()) {
     Routed r = routed();
     Conn c;
     connect_routed(c);
