@@ -35,7 +35,7 @@ std::string who(Conn& c) {
 
 }  // namespace
 
-TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn" * doctest::skip()) {
+TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -51,8 +51,7 @@ TEST_CASE("routing: autocommit reads go to the replicas, both of them in turn" *
     CHECK(c.scalar("SELECT @@server_id") == r.nodes.primary());
 }
 
-TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary; LAST_INSERT_ID() is right" *
-          doctest::skip()) {
+TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary; LAST_INSERT_ID() is right") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -85,8 +84,7 @@ TEST_CASE("routing: INSERT, UPDATE, DELETE and locking reads run on the primary;
     CHECK(c.scalar("SELECT sid FROM t_route.whoami LOCK IN SHARE MODE") == r.nodes.primary());
 }
 
-TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary until autocommit=1" *
-          doctest::skip()) {
+TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary until autocommit=1") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -105,7 +103,7 @@ TEST_CASE("routing: BEGIN pins the primary; autocommit=0 reads on the primary un
     CHECK_MESSAGE(r.nodes.is_replica(after), "after SET autocommit=1 a read ran on server " << after);
 }
 
-TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica" * doctest::skip()) {
+TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -121,7 +119,7 @@ TEST_CASE("routing: START TRANSACTION READ ONLY runs whole on one replica" * doc
     }
 }
 
-TEST_CASE("routing: session state follows the session to the replicas" * doctest::skip()) {
+TEST_CASE("routing: session state follows the session to the replicas") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -177,8 +175,7 @@ TEST_CASE("routing: session state follows the session to the replicas" * doctest
     }
 }
 
-TEST_CASE("routing: hints choose the primary, a replica or a named backend; never a write to a replica" *
-          doctest::skip()) {
+TEST_CASE("routing: hints choose the primary, a replica or a named backend; never a write to a replica") {
     Routed r = routed();
     Conn c;
     connect_routed(c);
@@ -204,7 +201,7 @@ TEST_CASE("routing: hints choose the primary, a replica or a named backend; neve
                          std::to_string(mysql_insert_id(c.raw()))) == r.nodes.primary());
 }
 
-TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session" * doctest::skip()) {
+TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session") {
     Conn c, other;
     connect_routed(c);
     connect_routed(other);
@@ -216,7 +213,7 @@ TEST_CASE("routing: GET_LOCK and RELEASE_LOCK in one session" * doctest::skip())
     CHECK(other.scalar("SELECT IS_FREE_LOCK('sluice_rw_lock')") == "1");
 }
 
-TEST_CASE("routing: a multi-statement query runs on the primary" * doctest::skip()) {
+TEST_CASE("routing: a multi-statement query runs on the primary") {
     Routed r = routed();
     Conn c;
     connect_routed(c);

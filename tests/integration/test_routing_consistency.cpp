@@ -65,8 +65,7 @@ class Lagger {
 
 }  // namespace
 
-TEST_CASE("read-your-writes: 10,000 INSERTs each read back at once, replicas lagging on purpose" *
-          doctest::skip()) {
+TEST_CASE("read-your-writes: 10,000 INSERTs each read back at once, replicas lagging on purpose") {
     Cluster c(3);
     Nodes nodes = install_whoami(c);
     {

@@ -16,8 +16,7 @@ std::string line_of(const std::string& output, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("sysbench oltp_read_only through Sluice: at least 90% of the SELECTs run on the replicas" *
-          doctest::skip()) {
+TEST_CASE("sysbench oltp_read_only through Sluice: at least 90% of the SELECTs run on the replicas") {
     if (run({"sh", "-c", "command -v sysbench"}).exit_code != 0)
         FAIL("sysbench is not installed (scripts/setup installs it)");
     Cluster& c = shared_cluster();

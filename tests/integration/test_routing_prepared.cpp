@@ -60,8 +60,7 @@ std::string select_echo(Stmt& st, long long value) {
 
 }  // namespace
 
-TEST_CASE("routing: prepared statements in one session (replica reads, primary writes, long data, close)" *
-          doctest::skip()) {
+TEST_CASE("routing: prepared statements in one session (replica reads, primary writes, long data, close)") {
     Routed r = routed();
     Conn c;
     connect_routed(c);

@@ -37,7 +37,7 @@ ConnectOptions client_of(const Sluice& s) {
 
 }  // namespace
 
-TEST_CASE("routing settings: read_write_split: false sends every read to the primary" * doctest::skip()) {
+TEST_CASE("routing settings: read_write_split: false sends every read to the primary") {
     Routed r = routed();  // the shared cluster, with whoami
     RoutingOptions off;
     off.read_write_split = false;
@@ -55,8 +55,7 @@ TEST_CASE("routing settings: read_write_split: false sends every read to the pri
 
 TEST_CASE(
     "routing settings: no replica qualifies: fallback primary reads on the primary, fallback error "
-    "fails the read" *
-    doctest::skip()) {
+    "fails the read") {
     Cluster c(2);
     Nodes nodes = install_whoami(c);
     RoutingOptions to_error;
@@ -87,8 +86,7 @@ TEST_CASE(
     CHECK(eventually_read_on(b, [&](const std::string& sid) { return nodes.is_replica(sid); }));
 }
 
-TEST_CASE("routing settings: a replica further behind than max_replication_lag gets no reads" *
-          doctest::skip()) {
+TEST_CASE("routing settings: a replica further behind than max_replication_lag gets no reads") {
     Cluster c(3);
     Nodes nodes = install_whoami(c);
     on_node(c, 0, "CREATE TABLE t_route.beat (id INT AUTO_INCREMENT PRIMARY KEY, at TIMESTAMP(6))");
