@@ -27,13 +27,14 @@ router::RouteSettings route_settings(const RoutingConfig& c) {
         s.max_replication_lag.reset();
     s.fallback = c.fallback == ReadFallback::error ? router::Fallback::error : router::Fallback::primary;
     // `global` is the proxy's business (it supplies the primary's position as the GTID to wait for).
-    s.consistency = c.consistency == ConsistencyMode::none ? router::Consistency::eventual
-                                                           : router::Consistency::session;
+    s.consistency =
+        c.consistency == ConsistencyMode::none ? router::Consistency::eventual : router::Consistency::session;
     return s;
 }
 
 router::TopologyView make_view(const health::Topology* topology, const Runtime& rt,
-                               const router::TopologyView& previous, std::chrono::steady_clock::time_point now) {
+                               const router::TopologyView& previous,
+                               std::chrono::steady_clock::time_point now) {
     router::TopologyView view;
     view.settings = route_settings(rt.config.routing);
     bool split = rt.config.routing.read_write_split;

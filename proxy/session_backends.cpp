@@ -31,7 +31,8 @@ bool ClientSession::open_slot(std::size_t index) {
     BackendGate& gate = *rt.gates[index];
     auto now = std::chrono::steady_clock::now();
     auto verdict = gate.try_open(now);
-    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index)) verdict = gate.try_open(now);
+    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index))
+        verdict = gate.try_open(now);
     switch (verdict) {
         case BackendGate::Verdict::open:
             if (job_) job_->slot_wait_until.reset();

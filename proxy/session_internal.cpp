@@ -38,8 +38,8 @@ void ClientSession::start_internal(Internal::Kind kind, std::size_t backend, std
     in.kind = kind;
     in.backend = backend;
     in.sql = std::move(sql);
-    auto command = kind == Internal::Kind::prepare ? protocol::CommandByte::stmt_prepare
-                                                   : protocol::CommandByte::query;
+    auto command =
+        kind == Internal::Kind::prepare ? protocol::CommandByte::stmt_prepare : protocol::CommandByte::query;
     std::string payload(1, static_cast<char>(command));
     payload += in.sql;
     in.tracker.emplace(protocol::Command{static_cast<std::uint8_t>(command)}, caps_);
@@ -47,7 +47,8 @@ void ClientSession::start_internal(Internal::Kind kind, std::size_t backend, std
     std::vector<std::uint8_t> out;
     protocol::append_packets(out, 0, payload);
     log(Component::router)
-        .trace("{}{}: {}", ctx(id_, backend_name(backend)), kind_name(static_cast<std::uint8_t>(kind)), in.sql);
+        .trace("{}{}: {}", ctx(id_, backend_name(backend)), kind_name(static_cast<std::uint8_t>(kind)),
+               in.sql);
     BackendConn& conn = *slots_[backend].conn;
     conn.conn().write(std::move(out));
     conn.conn().start_reading();
@@ -124,7 +125,8 @@ void ClientSession::on_internal_done() {
         case Internal::Kind::primary_position:
             if (err) {
                 log(Component::router)
-                    .warn("{}cannot read the GTID of the session's last write: {}", ctx(id_, name), err->message);
+                    .warn("{}cannot read the GTID of the session's last write: {}", ctx(id_, name),
+                          err->message);
                 j.force_primary = true;
             } else if (!in.value || in.value->empty()) {
                 router_.wrote = false;  // nothing reached the binlog: nothing to wait for
@@ -171,11 +173,12 @@ bool ClientSession::consistency_step(Job& j) {
     if (cfg.consistency == ConsistencyMode::none || j.gtid_known) return true;
     if (router_.in_transaction || !router_.autocommit) return true;
     const router::Statement& st = *j.st;
-    bool may_go_to_replica = st.placement == router::Placement::replica_ok || st.verb == router::Verb::execute ||
-                             st.hint.kind == router::HintKind::replica;
+    bool may_go_to_replica = st.placement == router::Placement::replica_ok ||
+                             st.verb == router::Verb::execute || st.hint.kind == router::HintKind::replica;
     if (!may_go_to_replica) return true;
     auto primary = worker_.view().primary();
-    bool have_primary = primary && slots_[*primary].conn && slots_[*primary].conn->state() == BackendConn::State::ready &&
+    bool have_primary = primary && slots_[*primary].conn &&
+                        slots_[*primary].conn->state() == BackendConn::State::ready &&
                         slots_[*primary].missed.empty();
     if (cfg.consistency == ConsistencyMode::global) {
         j.gtid_known = true;

@@ -26,7 +26,8 @@ std::optional<std::uint32_t> id_at(std::string_view payload) {
 }
 
 void put_id(std::vector<std::uint8_t>& payload, std::size_t offset, std::uint32_t id) {
-    for (int i = 0; i < 4; ++i) payload[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(id >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+        payload[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(id >> (8 * i));
 }
 
 }  // namespace
@@ -40,7 +41,8 @@ bool ClientSession::statement_command(const PendingCommand& cmd, protocol::Comma
             auto it = id ? prepared_.find(*id) : prepared_.end();
             if (it == prepared_.end()) {
                 log(Component::proxy)
-                    .info("{}COM_STMT_SEND_LONG_DATA for unknown statement {}: ignored", ctx(id_), id.value_or(0));
+                    .info("{}COM_STMT_SEND_LONG_DATA for unknown statement {}: ignored", ctx(id_),
+                          id.value_or(0));
                 return true;
             }
             it->second.long_data.push_back(cmd.payload);

@@ -36,9 +36,9 @@ void ClientSession::advance() {
         }
         if (j.plan.needs_gtid_wait && s.waited_gtid != j.plan.wait_gtid) {
             auto timeout = std::chrono::duration<double>(worker_.runtime().config.routing.gtid_wait_timeout);
-            start_internal(Internal::Kind::gtid_wait, j.backend,
-                           fmt::format("SELECT MASTER_GTID_WAIT('{}', {:.3f})", j.plan.wait_gtid,
-                                       timeout.count()));
+            start_internal(
+                Internal::Kind::gtid_wait, j.backend,
+                fmt::format("SELECT MASTER_GTID_WAIT('{}', {:.3f})", j.plan.wait_gtid, timeout.count()));
             return;
         }
         if (!s.missed.empty()) {
@@ -125,7 +125,8 @@ bool ClientSession::hold(Job& j, std::string_view why) {
 bool ClientSession::may_retry(const Job& j) const {
     if (!worker_.runtime().config.routing.read_retry || j.retries > 0 || j.to_client || !j.st) return false;
     if (router_.in_transaction || !router_.autocommit) return false;
-    return j.st->placement == router::Placement::replica_ok && j.command.id() != protocol::CommandByte::stmt_prepare;
+    return j.st->placement == router::Placement::replica_ok &&
+           j.command.id() != protocol::CommandByte::stmt_prepare;
 }
 
 void ClientSession::send_job(Job& j) {

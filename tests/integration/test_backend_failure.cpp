@@ -53,6 +53,9 @@ TEST_CASE(
     REQUIRE_OK(client.exec("CREATE DATABASE IF NOT EXISTS t_hold"));
     REQUIRE_OK(client.exec("CREATE TABLE IF NOT EXISTS t_hold.t (id INT PRIMARY KEY)"));
     c.kill_node(0, SIGKILL);
+    // Let Sluice see its idle connection close first: a statement written to it before that would be in
+    // flight on a dead server (1158), which is another test's case.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     Clock::time_point start = Clock::now();
     auto err = client.exec("INSERT INTO t_hold.t VALUES (1)");
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
