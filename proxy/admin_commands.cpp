@@ -147,6 +147,10 @@ Reply show_stats(const Context& ctx, const Args& args) {
     add("bytes_to_clients", c.bytes_to_clients);
     add("backend_connects", c.backend_connects);
     add("pool_hits", c.pool_hits);
+    add("replica_reads", c.replica_reads);
+    add("gtid_waits", c.gtid_waits);
+    add("gtid_wait_timeouts", c.gtid_wait_timeouts);
+    add("read_retries", c.read_retries);
     add("latency_p50_us", percentile_us(c.latency, 0.50));
     add("latency_p95_us", percentile_us(c.latency, 0.95));
     add("latency_p99_us", percentile_us(c.latency, 0.99));

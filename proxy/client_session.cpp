@@ -34,7 +34,10 @@ ClientSession::ClientSession(Worker& worker, std::uint32_t id)
       id_(id),
       last_activity_(std::chrono::steady_clock::now()),
       framer_(kLoginMaxPayload),
-      scanner_(worker.runtime().config.limits.max_packet_size) {}
+      slots_(worker.runtime().backends.size()),
+      scanner_(worker.runtime().config.limits.max_packet_size) {
+    rr_.round_robin = id;  // sessions start on different replicas
+}
 
 ClientSession::~ClientSession() {
     if (client_) client_->close();
@@ -51,9 +54,11 @@ std::string ClientSession::who() const {
 
 void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
     // Each step may end the session (an ERR that closes it): look again after each.
-    if (backend_) backend_->check_deadline(now);
-    if (state_ != State::closed && slot_wait_until_ && !backend_) open_backend();
-    if (state_ != State::closed && hold_until_) retry_held();
+    for (Slot& slot : slots_) {
+        if (slot.conn) slot.conn->check_deadline(now);
+        if (state_ == State::closed) return;
+    }
+    if (job_ && !job_->sent && !internal_ && (job_->hold_until || job_->slot_wait_until)) advance();
     if (state_ == State::closed) return;
     if (discarding_ && now >= deadline_) {
         end("oversized packet");
@@ -128,11 +133,6 @@ void ClientSession::on_write_error(Connection&, int status) {
     end("client write error");
 }
 
-void ClientSession::on_drained(Connection&) {
-    // The client caught up: resume reading the backend (see on_backend_data).
-    if (backend_ && state_ == State::forwarding) backend_->conn().start_reading();
-}
-
 void ClientSession::send_err(const protocol::ErrPacket& err, std::uint8_t seq, bool then_close) {
     if (!client_) return;
     Counters::add(worker_.counters().errors);
@@ -151,12 +151,12 @@ void ClientSession::end(std::string_view why) {
     log(Component::proxy).debug("{}session ends: {}", ctx(id_), why);
     bool clean = state_ == State::idle;
     move_to(State::closed);
-    if (backend_) {
-        if (clean)
-            worker_.pool().release(std::move(backend_));
-        else
-            worker_.graveyard().bury(std::move(backend_));
-    }
+    if (!clean && job_ && slots_[job_->backend].conn)
+        worker_.graveyard().bury(std::move(slots_[job_->backend].conn));
+    if (internal_ && slots_[internal_->backend].conn)
+        worker_.graveyard().bury(std::move(slots_[internal_->backend].conn));
+    if (job_) count_outstanding(*job_, false);
+    release_slots();
     client_->close(true);
     client_ = nullptr;
     worker_.session_ended(*this);

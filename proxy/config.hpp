@@ -55,6 +55,24 @@ struct LimitsConfig {
     bool operator==(const LimitsConfig&) const = default;
 };
 
+// The read/write split (router/route.hpp has the rules).
+enum class ConsistencyMode : std::uint8_t {
+    none,     // replicas answer as they are
+    session,  // read-your-writes: after a session's write, a replica read first waits for that write's GTID
+    global,   // every replica read first waits for the primary's current GTID position
+};
+enum class ReadFallback : std::uint8_t { primary, error };
+
+struct RoutingConfig {
+    bool read_write_split = true;                          // false: everything to the primary
+    std::chrono::milliseconds max_replication_lag{30000};  // 0 = no limit
+    ReadFallback fallback = ReadFallback::primary;         // no replica qualifies
+    ConsistencyMode consistency = ConsistencyMode::session;
+    std::chrono::milliseconds gtid_wait_timeout{1000};  // then the read goes to the primary
+    bool read_retry = true;  // a read whose backend died before answering runs once more elsewhere
+    bool operator==(const RoutingConfig&) const = default;
+};
+
 enum class LogFormat : std::uint8_t { text, json };
 
 struct LoggingConfig {
@@ -70,6 +88,7 @@ struct Config {
     AdminConfig admin;
     std::vector<health::BackendSpec> backends;
     health::MonitorSettings monitor;
+    RoutingConfig routing;
     UsersConfig users;
     LimitsConfig limits;
     LoggingConfig logging;

@@ -96,6 +96,22 @@ health::MonitorSettings read_monitor(MapReader& r) {
     return m;
 }
 
+RoutingConfig read_routing(MapReader& r) {
+    RoutingConfig c;
+    c.read_write_split = r.boolean("read_write_split", c.read_write_split);
+    c.max_replication_lag = r.duration("max_replication_lag", c.max_replication_lag, milliseconds{0});
+    c.fallback = r.choice("fallback", "primary", {"primary", "error"}) == "error" ? ReadFallback::error
+                                                                                  : ReadFallback::primary;
+    std::string consistency = r.choice("consistency", "session", {"none", "session", "global"});
+    c.consistency = consistency == "none"     ? ConsistencyMode::none
+                    : consistency == "global" ? ConsistencyMode::global
+                                              : ConsistencyMode::session;
+    c.gtid_wait_timeout = r.duration("gtid_wait_timeout", c.gtid_wait_timeout, milliseconds{1});
+    c.read_retry = r.boolean("read_retry", c.read_retry);
+    r.finish();
+    return c;
+}
+
 UserConfig read_user(MapReader& r) {
     UserConfig u;
     u.name = r.required_string("name");
@@ -186,6 +202,7 @@ Config read_config(const YAML::Node& root, const std::string& source) {
     if (!monitor) top.fail_here("monitor", "is required (at least monitor.user)");
     MapReader mr(*monitor, "monitor", source);
     c.monitor = read_monitor(mr);
+    c.routing = section<RoutingConfig>(top, "routing", source, read_routing);
     c.users = section<UsersConfig>(top, "users", source, [&](MapReader& r) { return read_users(r, source); });
     c.limits = section<LimitsConfig>(top, "limits", source, read_limits);
     c.logging = section<LoggingConfig>(top, "logging", source, read_logging);

@@ -43,17 +43,19 @@ class SessionRegistry {
     struct Entry {
         Worker* worker = nullptr;
         std::uint32_t backend_thread = 0;  // 0: no backend connection right now
+        std::size_t backend = 0;           // the backend that thread runs on
         std::shared_ptr<SessionActivity> activity;
     };
     void add(std::uint32_t id, Worker* w, int worker_index = 0) {
         std::lock_guard lock(mu_);
-        map_[id] = Entry{w, 0, std::make_shared<SessionActivity>(id, worker_index)};
+        map_[id] = Entry{w, 0, 0, std::make_shared<SessionActivity>(id, worker_index)};
     }
-    void set_backend(std::uint32_t id, std::uint32_t thread) {
+    void set_backend(std::uint32_t id, std::uint32_t thread, std::size_t backend = 0) {
         std::lock_guard lock(mu_);
         auto it = map_.find(id);
         if (it == map_.end()) return;
         it->second.backend_thread = thread;
+        it->second.backend = backend;
         if (thread == 0) it->second.activity->update([](SessionInfo& i) { i.backend.clear(); });
     }
     void remove(std::uint32_t id) {

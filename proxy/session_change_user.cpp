@@ -27,10 +27,10 @@ void ClientSession::change_user(const PendingCommand& cmd) {
     attributes_ = req->attributes;
     auth_response_ = req->auth_response;
     refresh_asked_ = false;
-    if (backend_) {
-        worker_.runtime().sessions.set_backend(id_, 0);
-        worker_.pool().release(std::move(backend_));
-    }
+    // The new login gets fresh connections and a fresh session state, as COM_CHANGE_USER promises.
+    release_slots();
+    router_ = router::SessionState();
+    prepared_.clear();
     deadline_ = std::chrono::steady_clock::now() + worker_.limits().handshake_timeout;
     bool native =
         req->auth_plugin_name.empty() || req->auth_plugin_name == protocol::auth::kNativePasswordPlugin;

@@ -1,16 +1,42 @@
-// ClientSession, command phase: each client command goes to the backend as it came; the response streams back
-// chunk by chunk, watched by a ResponseTracker that says where it ends. Nothing buffers a result set.
+// ClientSession, command phase: each client command becomes a Job, is routed (session_route.cpp) and sent as
+// it came; the response streams back chunk by chunk, watched by a ResponseTracker that says where it ends.
+// Nothing buffers a result set.
 
 #include <fmt/format.h>
 
 #include "protocol/command.hpp"
+#include "protocol/commands.hpp"
 #include "protocol/inspect.hpp"
 #include "protocol/packet.hpp"
+#include "protocol/stmt_execute.hpp"
+#include "proxy/backend_pool.hpp"
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
 #include "proxy/worker.hpp"
+#include "router/classify.hpp"
 
 namespace sluice::proxy {
+
+namespace {
+
+// What the router decides for commands that carry no SQL: the primary (or the open transaction's backend).
+router::Statement primary_statement() {
+    router::Statement st;
+    st.kind = router::Kind::other;
+    st.placement = router::Placement::primary;
+    return st;
+}
+
+std::string quote_name(std::string_view name) {
+    std::string out = "`";
+    for (char c : name) {
+        if (c == '`') out += '`';
+        out += c;
+    }
+    return out + "`";
+}
+
+}  // namespace
 
 void ClientSession::on_client_payload(std::string_view payload, std::uint8_t first_seq,
                                       std::uint8_t last_seq) {
@@ -18,7 +44,7 @@ void ClientSession::on_client_payload(std::string_view payload, std::uint8_t fir
         // LOCAL INFILE: the file's packets (and the empty one that ends it) go to the backend as they come.
         std::vector<std::uint8_t> out;
         protocol::append_packets(out, first_seq, payload);
-        backend_->conn().write(std::move(out));
+        slots_[job_->backend].conn->conn().write(std::move(out));
         scanner_.expect_sequence(static_cast<std::uint8_t>(last_seq + 1));
         if (tracker_->on_client_payload(payload) == protocol::TrackerStatus::protocol_error)
             end("LOCAL INFILE protocol error");
@@ -58,86 +84,74 @@ void ClientSession::run_command(PendingCommand cmd) {
         hold_paused(std::move(cmd));
         return;
     }
-    if (backend_ && backend_->backend_index() != worker_.primary_index() && !in_transaction_) {
-        // The primary changed (switchover, failover): between transactions the session follows it. The old
-        // connection is clean and goes back to the pool.
-        log(Component::proxy).info("{}moving to the new primary", ctx(id_, backend_->name()));
-        worker_.runtime().sessions.set_backend(id_, 0);
-        worker_.pool().release(std::move(backend_));
+    if (statement_command(cmd, *command)) return;
+    Job j;
+    j.command = *command;
+    switch (command->id()) {
+        case protocol::CommandByte::query:
+            j.st = router::classify(payload.substr(1), {router_.lexer_options});
+            break;
+        case protocol::CommandByte::init_db:
+            j.st = router::classify("USE " + quote_name(payload.substr(1)), {router_.lexer_options});
+            break;
+        default: break;
     }
-    if (!backend_ || (worker_.writes_on_hold() && !in_transaction_)) {
-        // No connection (the last one was lost or left behind), or no primary to write to right now: this
-        // command waits for a backend, up to failover_hold_timeout while the monitor replaces the primary.
-        awaiting_backend_ = std::move(cmd);
-        move_to(State::forwarding);
-        hold_until_ =
-            std::chrono::steady_clock::now() + worker_.runtime().config.monitor.failover_hold_timeout;
-        retry_held();
-        return;
+    j.cmd = std::move(cmd);
+    switch (command->id()) {
+        case protocol::CommandByte::stmt_prepare:
+        case protocol::CommandByte::stmt_execute:
+        case protocol::CommandByte::stmt_fetch:
+        case protocol::CommandByte::stmt_reset: statement_job(j); break;
+        default: break;
     }
-    forward(cmd);
-}
-
-void ClientSession::retry_held() {
-    if (!awaiting_backend_ || !hold_until_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= *hold_until_) {
-        hold_until_.reset();
-        on_backend_lost(protocol::ErrPacket::make(
-            protocol::er::kBackendUnavailable,
-            fmt::format("No primary to run this statement on: none was reachable within {} ms",
-                        worker_.runtime().config.monitor.failover_hold_timeout.count())));
-        return;
-    }
-    if (worker_.writes_on_hold()) return;  // the monitor is replacing the primary: wait for its news
-    std::size_t primary = worker_.primary_index();
-    if (backend_) {
-        if (backend_->state() != BackendConn::State::ready) return;  // a login in progress reports back
-        if (backend_->backend_index() == primary) {
-            hold_until_.reset();
-            PendingCommand held = std::move(*awaiting_backend_);
-            awaiting_backend_.reset();
-            forward(held);
-            return;
-        }
-        worker_.runtime().sessions.set_backend(id_, 0);
-        worker_.pool().release(std::move(backend_));
-    }
-    if (worker_.runtime().gates[primary]->retry_in(now).count() > 0)
-        return;  // backing off: the clock retries
-    open_backend();
-}
-
-void ClientSession::forward(const PendingCommand& cmd) {
-    std::string_view payload = protocol::as_view(cmd.payload);
-    auto command = protocol::command_of(payload);
-    std::vector<std::uint8_t> out;
-    out.reserve(payload.size() + protocol::kHeaderSize);
-    protocol::append_packets(out, cmd.first_seq, payload);
-    backend_->conn().write(std::move(out));
-    if (!command->expects_response()) {  // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA
-        move_to(State::idle);
-        run_pending();
-        return;
-    }
-    if (command->id() == protocol::CommandByte::init_db) init_db_ = std::string(payload.substr(1));
-    tracker_.emplace(*command, caps_);
-    statement_started_ = std::chrono::steady_clock::now();
-    probe_.started(worker_, id_, payload, backend_->name());
-    scanner_ = protocol::PacketScanner(worker_.limits().max_packet_size);
-    scanner_.expect_sequence(static_cast<std::uint8_t>(cmd.last_seq + 1));
+    if (!j.st) j.st = primary_statement();
+    job_ = std::move(j);
     move_to(State::forwarding);
-    backend_->conn().start_reading();
+    advance();
+}
+
+void ClientSession::run_pending() {
+    while (state_ == State::idle && !pending_.empty()) {
+        PendingCommand next = std::move(pending_.front());
+        pending_.pop_front();
+        run_command(std::move(next));
+    }
+}
+
+void ClientSession::finish_job() {
+    if (job_) count_outstanding(*job_, false);
+    job_.reset();
+    tracker_.reset();
+    move_to(State::idle);
+    if (draining_) {
+        end("shutdown");
+        return;
+    }
+    run_pending();
+}
+
+void ClientSession::fail_job(const protocol::ErrPacket& err) {
+    std::uint8_t seq = job_ && !job_->sent ? static_cast<std::uint8_t>(job_->cmd.last_seq + 1)
+                                           : scanner_.expected_sequence();
+    send_err(err, seq);
+    probe_.abandoned();
+    finish_job();
 }
 
 void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::string_view data) {
-    if (state_ != State::forwarding || !tracker_ || awaiting_backend_) {
+    std::size_t index = slot_of(b);
+    if (internal_ && internal_->backend == index) {
+        on_internal_data(data);
+        return;
+    }
+    if (!job_ || !job_->sent || job_->backend != index || !tracker_) {
         log(Component::proxy)
             .warn("{}unexpected {} bytes from an idle backend connection: dropping it", ctx(id_, b.name()),
                   data.size());
-        worker_.graveyard().bury(std::move(backend_));
+        lose_slot(index, "unexpected data");
         return;
     }
+    Job& j = *job_;
     std::size_t pos = 0;
     while (pos < data.size()) {
         auto step = scanner_.step(data.substr(pos));
@@ -161,114 +175,170 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         if (status == protocol::TrackerStatus::need_client)
             framer_.expect_sequence(scanner_.expected_sequence());
         if (status == protocol::TrackerStatus::complete) {
-            client_->write(chunk, data.substr(0, pos));
+            std::string_view mine = data.substr(0, pos);
+            if (j.command.id() == protocol::CommandByte::stmt_prepare) {
+                std::vector<std::uint8_t> out;
+                patch_prepare_ok(j, mine, out);
+                client_->write(std::move(out));
+            } else {
+                client_->write(chunk, mine);
+            }
             Counters::add(worker_.counters().bytes_to_clients, pos);
             if (pos < data.size()) {
                 log(Component::proxy)
                     .warn("{}{} bytes after the end of a response: dropping the connection",
                           ctx(id_, b.name()), data.size() - pos);
-                worker_.graveyard().bury(std::move(backend_));
+                on_response_complete();
+                lose_slot(index, "bytes after a response");
+                return;
             }
             on_response_complete();
             return;
         }
     }
-    client_->write(chunk, data);
+    j.to_client = true;
+    if (j.command.id() == protocol::CommandByte::stmt_prepare) {
+        std::vector<std::uint8_t> out;
+        patch_prepare_ok(j, data, out);
+        client_->write(std::move(out));
+    } else {
+        client_->write(chunk, data);
+    }
     Counters::add(worker_.counters().bytes_to_clients, data.size());
     // Backpressure: a client that reads slowly stops us reading its backend, so memory stays bounded.
-    if (client_->over_high_watermark()) backend_->conn().stop_reading();
+    if (client_->over_high_watermark()) b.conn().stop_reading();
+}
+
+void ClientSession::on_drained(Connection&) {
+    // The client caught up: resume reading the backend (see on_backend_data).
+    if (job_ && job_->sent && state_ == State::forwarding && slots_[job_->backend].conn)
+        slots_[job_->backend].conn->conn().start_reading();
 }
 
 void ClientSession::on_response_complete() {
-    // A reconnect should land in the database the client chose. (USE inside COM_QUERY is not followed yet.)
-    if (init_db_ && !tracker_->error()) backend_login_->database = std::move(*init_db_);
-    init_db_.reset();
-    in_transaction_ = tracker_->in_transaction();
+    Job& j = *job_;
     Counters& counters = worker_.counters();
     Counters::add(counters.statements);
     ++statements_;
-    counters.latency.record(std::chrono::steady_clock::now() - statement_started_);
-    if (tracker_->error()) {
+    counters.latency.record(std::chrono::steady_clock::now() - j.started);
+    const protocol::ResponseTracker& t = *tracker_;
+    if (t.server_status() != 0) router_.on_server_status(t.server_status());
+    if (t.error()) {
         Counters::add(counters.errors);
         ++errors_;
+    } else {
+        after_success(j, t);
     }
-    probe_.finished(worker_, tracker_->rows(), in_transaction_, backend_login_->database);
-    tracker_.reset();
-    move_to(State::idle);
-    if (draining_) {
-        end("shutdown");
-        return;
-    }
-    run_pending();
+    if (j.backend != worker_.primary_index()) Counters::add(counters.replica_reads);
+    probe_.finished(worker_, t.rows(), router_.in_transaction, router_.database, held_backends());
+    finish_job();
 }
 
-void ClientSession::run_pending() {
-    while (state_ == State::idle && !pending_.empty()) {
-        PendingCommand next = std::move(pending_.front());
-        pending_.pop_front();
-        run_command(std::move(next));
+// What a statement that succeeded changed: the router's session state, the other connections' missed session
+// commands, prepared statements.
+void ClientSession::after_success(Job& j, const protocol::ResponseTracker& t) {
+    const std::string name = backend_name(j.backend);
+    const router::Statement& st = *j.st;
+    router_.on_executed(st, j.plan, name);
+    bool wrote_here = st.kind == router::Kind::write || st.kind == router::Kind::ddl ||
+                      st.kind == router::Kind::transaction || st.has(router::Flag::stored_function) ||
+                      j.command.id() == protocol::CommandByte::stmt_execute;
+    if (wrote_here && j.backend == worker_.primary_index()) {
+        if (st.kind != router::Kind::read) router_.wrote = true;
+        router_.last_write_gtid.reset();  // learnt again (SELECT @@last_gtid) before the next replica read
+    }
+    if (j.plan.target == router::Target::all) {
+        std::string sql =
+            st.replay_sql.empty() ? std::string(protocol::as_view(j.cmd.payload).substr(1)) : st.replay_sql;
+        if (j.command.id() == protocol::CommandByte::init_db)
+            sql = "USE " + quote_name(protocol::as_view(j.cmd.payload).substr(1));
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            if (i != j.backend && slots_[i].conn && !slots_[i].fresh) slots_[i].missed.push_back(sql);
+    }
+    switch (j.command.id()) {
+        case protocol::CommandByte::stmt_prepare:
+            if (const auto& ok = t.prepare_ok()) {
+                std::string sql(protocol::as_view(j.cmd.payload).substr(1));
+                Prepared p;
+                p.st = router::classify(sql, {router_.lexer_options});
+                p.sql = std::move(sql);
+                p.params = ok->params;
+                p.last_backend = j.backend;
+                prepared_[j.client_stmt] = std::move(p);
+                slots_[j.backend].statements[j.client_stmt] = ok->statement_id;
+                last_prepared_ = j.client_stmt;
+            }
+            break;
+        case protocol::CommandByte::reset_connection:
+            // A fresh session on this connection; the others still carry the old one: give them back.
+            for (std::size_t i = 0; i < slots_.size(); ++i) {
+                if (i == j.backend || !slots_[i].conn) continue;
+                worker_.pool().release(std::move(slots_[i].conn));
+                slots_[i] = Slot{};
+            }
+            router_ = router::SessionState();
+            router_.database = database_;
+            prepared_.clear();
+            slots_[j.backend].statements.clear();
+            slots_[j.backend].types_sent.clear();
+            break;
+        default: break;
     }
 }
 
 void ClientSession::on_backend_ready(BackendConn& b) {
-    worker_.runtime().sessions.set_backend(id_, b.thread_id());
     if (state_ == State::connecting_backend) {
+        worker_.runtime().sessions.set_backend(id_, b.thread_id(), slot_of(b));
         on_login_done();
         return;
     }
-    if (awaiting_backend_) {
-        hold_until_.reset();
-        PendingCommand cmd = std::move(*awaiting_backend_);
-        awaiting_backend_.reset();
-        forward(cmd);
-    }
+    advance();
 }
 
 void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& err) {
+    std::size_t index = slot_of(b);
     // A lost or unreachable backend is the operator's business; a refused login (1049, 1045) the client's.
     bool connection_failed =
         err.code == protocol::er::kLostConnection.code || err.code == protocol::er::kBackendUnavailable.code;
     log(Component::proxy)
         .log(connection_failed ? spdlog::level::warn : spdlog::level::info, "{}{}", ctx(id_, b.name()),
              err.message);
-    worker_.graveyard().bury(std::move(backend_));
-    worker_.runtime().sessions.set_backend(id_, 0);
-    on_backend_failed(err);
-}
-
-void ClientSession::on_backend_failed(const protocol::ErrPacket& err) {
-    switch (state_) {
-        case State::connecting_backend:
-            send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server
-            return;
-        case State::forwarding:
-            if (awaiting_backend_ && hold_until_ && std::chrono::steady_clock::now() < *hold_until_ &&
-                (err.code == protocol::er::kBackendUnavailable.code ||
-                 err.code == protocol::er::kLostConnection.code))
-                return;  // not sent yet: keep it while the primary may be replaced (retry_held)
-            on_backend_lost(err);
-            return;
-        default: return;  // idle: the next command opens a new connection
-    }
-}
-
-void ClientSession::on_backend_lost(const protocol::ErrPacket& err) {
-    std::uint8_t seq = awaiting_backend_ ? static_cast<std::uint8_t>(awaiting_backend_->last_seq + 1)
-                                         : scanner_.expected_sequence();
-    protocol::ErrPacket told = err;
-    if (!awaiting_backend_ && err.code == protocol::er::kLostConnection.code)
-        told.message = err.message + " during query";
-    awaiting_backend_.reset();
-    tracker_.reset();
-    init_db_.reset();
-    probe_.abandoned();
-    send_err(told, seq);
-    move_to(State::idle);
-    if (draining_) {
-        end("shutdown");
+    bool was_internal = internal_ && internal_->backend == index;
+    if (was_internal) internal_.reset();
+    lose_slot(index, err.message);
+    if (state_ == State::connecting_backend) {
+        send_err(err, next_seq_, true);  // e.g. 1049 Unknown database: the login fails as on the server
         return;
     }
-    run_pending();
+    if (!job_ || job_->backend != index) return;  // an idle connection: the next command opens a new one
+    Job& j = *job_;
+    count_outstanding(j, false);
+    if (j.sent && !may_retry(j)) {
+        protocol::ErrPacket told = err;
+        if (err.code == protocol::er::kLostConnection.code) told.message = err.message + " during query";
+        tracker_.reset();
+        fail_job(told);
+        return;
+    }
+    if (j.sent) {
+        log(Component::router).info("{}running the read again elsewhere", ctx(id_, b.name()));
+        Counters::add(worker_.counters().read_retries);
+        ++j.retries;
+        j.retry_error = err;
+        if (err.code == protocol::er::kLostConnection.code) j.retry_error->message += " during query";
+        tracker_.reset();
+    }
+    // Not sent yet (or a read to repeat): route again without that backend. What needs the primary waits for
+    // a new one up to failover_hold_timeout; anything else that cannot go elsewhere fails with `err`.
+    j.sent = false;
+    j.routed = false;
+    j.gtid_known = false;
+    if (index < j.excluded.size() && index != worker_.primary_index()) j.excluded[index] = true;
+    if (!connection_failed) {
+        fail_job(err);
+        return;
+    }
+    advance();
 }
 
 }  // namespace sluice::proxy

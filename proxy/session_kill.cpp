@@ -50,18 +50,30 @@ bool ClientSession::intercept_kill(const PendingCommand& cmd) {
         return true;
     }
     if (!kill->query_only) target->worker->kill_session(id);
-    if (target->backend_thread == 0 || !backend_) {
+    if (target->backend_thread == 0) {
         send_ok(reply_seq);
         return true;
     }
-    // The backend enforces who may kill what: the statement runs as this client's user.
+    // The backend enforces who may kill what: the statement runs as this client's user, on the server that
+    // runs that thread.
     std::string sql = fmt::format("KILL {} {} {}", kill->hard ? "HARD" : "SOFT",
                                   kill->query_only ? "QUERY" : "CONNECTION", target->backend_thread);
-    PendingCommand rewritten;
-    rewritten.payload.reserve(sql.size() + 1);
-    rewritten.payload.push_back(static_cast<std::uint8_t>(protocol::CommandByte::query));
-    rewritten.payload.insert(rewritten.payload.end(), sql.begin(), sql.end());
-    forward(rewritten);
+    Job j;
+    j.command = protocol::Command{static_cast<std::uint8_t>(protocol::CommandByte::query)};
+    j.cmd.payload.reserve(sql.size() + 1);
+    j.cmd.payload.push_back(static_cast<std::uint8_t>(protocol::CommandByte::query));
+    j.cmd.payload.insert(j.cmd.payload.end(), sql.begin(), sql.end());
+    j.cmd.first_seq = cmd.first_seq;
+    j.cmd.last_seq = cmd.last_seq;
+    j.st = router::Statement{};
+    j.routed = true;
+    j.backend = target->backend < slots_.size() ? target->backend : worker_.primary_index();
+    j.plan.backend = j.backend;
+    j.plan.target = router::Target::named;
+    j.plan.reason = "KILL: the server running that thread";
+    job_ = std::move(j);
+    move_to(State::forwarding);
+    advance();
     return true;
 }
 

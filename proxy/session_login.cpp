@@ -172,55 +172,11 @@ void ClientSession::on_accounts_refreshed() {
 }
 
 void ClientSession::connect_backend() {
-    std::size_t index = worker_.primary_index();
-    PoolKey key{index, backend_login_->user, backend_login_->database, backend_login_->capabilities,
-                backend_login_->charset};
-    backend_ = worker_.pool().acquire(key);
-    if (backend_) {
-        Counters::add(worker_.counters().pool_hits);
-        backend_->set_listener(this);
-        on_backend_ready(*backend_);
-        return;
-    }
-    open_backend();
-}
-
-void ClientSession::open_backend() {
-    Runtime& rt = worker_.runtime();
-    std::size_t index = worker_.primary_index();
-    const BackendAddress& backend = rt.backends[index];
-    BackendGate& gate = *rt.gates[index];
-    auto now = std::chrono::steady_clock::now();
-    auto verdict = gate.try_open(now);
-    if (verdict == BackendGate::Verdict::full && worker_.pool().evict_one(index))
-        verdict = gate.try_open(now);
-    switch (verdict) {
-        case BackendGate::Verdict::open:
-            slot_wait_until_.reset();
-            Counters::add(worker_.counters().backend_connects);
-            backend_ = std::make_unique<BackendConn>(worker_.loop(), worker_.chunks(), index, backend, gate,
-                                                     *backend_login_, this, worker_.limits().connect_timeout);
-            backend_->count_in(worker_.pool_stats().at(index));
-            backend_->start();
-            return;
-        case BackendGate::Verdict::full:
-            // Wait for a slot (the clock retries) up to connect_timeout.
-            if (!slot_wait_until_) slot_wait_until_ = now + worker_.limits().connect_timeout;
-            if (now < *slot_wait_until_) return;
-            slot_wait_until_.reset();
-            on_backend_failed(protocol::ErrPacket::make(
-                protocol::er::kConCountError,
-                fmt::format("Too many connections to backend '{}' (max_backend_connections {})",
-                            backend.spec.name, worker_.limits().max_backend_connections)));
-            return;
-        case BackendGate::Verdict::backing_off:
-            on_backend_failed(protocol::ErrPacket::make(
-                protocol::er::kBackendUnavailable,
-                fmt::format("Can't connect to backend '{}' ({}:{}): it failed recently; next try in {} ms",
-                            backend.spec.name, backend.spec.host, backend.spec.port,
-                            gate.retry_in(now).count())));
-            return;
-    }
+    login_backend_ = worker_.primary_index();
+    router_.database = database_;
+    if (!open_slot(login_backend_)) return;  // it told the client why
+    BackendConn& b = *slots_[login_backend_].conn;
+    if (b.state() == BackendConn::State::ready) on_backend_ready(b);  // from the pool
 }
 
 void ClientSession::on_login_done() {
@@ -231,9 +187,9 @@ void ClientSession::on_login_done() {
     }
     send_ok(next_seq_);
     move_to(State::idle);
-    probe_.logged_in(worker_, id_, client_ip_, user_, database_, backend_->name());
+    probe_.logged_in(worker_, id_, client_ip_, user_, database_, backend_name(login_backend_));
     log(Component::proxy)
-        .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_->name()), user_, client_ip_,
+        .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_name(login_backend_)), user_, client_ip_,
                database_.empty() ? "" : fmt::format(", database '{}'", database_));
 }
 

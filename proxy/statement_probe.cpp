@@ -21,8 +21,8 @@ void StatementProbe::logged_in(Worker& w, std::uint32_t id, std::string_view cli
         });
 }
 
-void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view payload,
-                             std::string_view backend) {
+void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend,
+                             std::string_view held) {
     started_ = std::chrono::steady_clock::now();
     running_ = true;
     backend_ = backend;
@@ -39,11 +39,12 @@ void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view paylo
     c->update([&](SessionInfo& i) {
         i.statement = std::move(shown);
         i.started = started_;
-        i.backend = backend;
+        i.backend = held;
     });
 }
 
-void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database) {
+void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database,
+                              std::string_view held) {
     if (!running_) return;
     running_ = false;
     if (query_) w.digests().record(sql_, backend_, std::chrono::steady_clock::now() - started_, rows);
@@ -53,6 +54,7 @@ void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction
             i.started.reset();
             i.in_transaction = in_transaction;
             i.database = database;
+            i.backend = held;
         });
 }
 

@@ -19,10 +19,13 @@ class StatementProbe {
   public:
     void logged_in(Worker& w, std::uint32_t id, std::string_view client, std::string_view user,
                    std::string_view database, std::string_view backend);
-    // A command went to `backend`; `payload` is the command packet's payload (COM_QUERY text is digested).
-    void started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend);
+    // A command went to `backend`; `payload` is the command packet's payload (COM_QUERY text is digested);
+    // `held` lists the backends the session has connections to ("db1,db2").
+    void started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend,
+                 std::string_view held);
     // Its response ended: records the digest and publishes the session's state after it.
-    void finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database);
+    void finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database,
+                  std::string_view held);
     // Its response will not come (backend lost): no digest, the statement is cleared.
     void abandoned();
     void held(Worker& w, std::uint32_t id, bool on);

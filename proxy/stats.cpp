@@ -26,6 +26,10 @@ void CountersSnapshot::add(const Counters& c) {
     bytes_to_clients += r(c.bytes_to_clients);
     backend_connects += r(c.backend_connects);
     pool_hits += r(c.pool_hits);
+    replica_reads += r(c.replica_reads);
+    gtid_waits += r(c.gtid_waits);
+    gtid_wait_timeouts += r(c.gtid_wait_timeouts);
+    read_retries += r(c.read_retries);
     c.latency.add_to(latency);
 }
 

@@ -6,6 +6,7 @@
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
 #include "proxy/refusal.hpp"
+#include "proxy/routing_view.hpp"
 
 namespace sluice::proxy {
 
@@ -45,7 +46,7 @@ std::optional<std::string> Worker::listen() {
 }
 
 void Worker::start() {
-    if (runtime_.monitor) topology_ = runtime_.monitor->snapshot();
+    refresh_view();
     uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
     uv_check_start(&check_, on_check);
     thread_ = std::thread([this] {
@@ -118,10 +119,15 @@ void Worker::notify_topology() {
 void Worker::on_topology(uv_async_t* h) {
     auto* self = static_cast<Worker*>(h->data);
     if (!self->runtime_.monitor) return;
-    self->topology_ = self->runtime_.monitor->snapshot();
+    self->refresh_view();
     std::vector<ClientSession*> all;
     for (auto& [id, s] : self->sessions_) all.push_back(s.get());
     for (ClientSession* s : all) s->on_topology_changed();
+}
+
+void Worker::refresh_view() {
+    if (runtime_.monitor) topology_ = runtime_.monitor->snapshot();
+    view_ = make_view(topology_.get(), runtime_, view_, std::chrono::steady_clock::now());
 }
 
 bool Worker::writes_on_hold() const {
@@ -184,6 +190,7 @@ void Worker::on_accounts(uv_async_t* h) {
 void Worker::on_tick(uv_timer_t* h) {
     auto* self = static_cast<Worker*>(h->data);
     auto now = std::chrono::steady_clock::now();
+    self->refresh_view();  // fresh lag figures and backoff states
     std::vector<ClientSession*> all;
     all.reserve(self->sessions_.size());
     for (auto& [id, s] : self->sessions_) all.push_back(s.get());

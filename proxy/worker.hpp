@@ -24,6 +24,7 @@
 #include "proxy/query_digest.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/stats.hpp"
+#include "router/topology_view.hpp"
 
 namespace sluice::proxy {
 
@@ -51,6 +52,10 @@ class Worker {
     // No primary can take a statement right now (failover or switchover in progress, or the primary down):
     // sessions hold what they would send to it.
     bool writes_on_hold() const;
+    // The router's view of the cluster, refreshed on every topology change and clock tick. Sessions add and
+    // remove their outstanding statements in it.
+    router::TopologyView& view() { return view_; }
+    void refresh_view();
     // From any thread: close this session (KILL CONNECTION from another client, KILL SESSION on the admin
     // port).
     void kill_session(std::uint32_t id);
@@ -110,6 +115,7 @@ class Worker {
     uv_async_t resume_async_{};
     uv_async_t config_async_{};
     std::shared_ptr<const health::Topology> topology_;  // this loop's copy: no lock on the data path
+    router::TopologyView view_;
     std::mutex kill_mu_;
     std::vector<std::uint32_t> kills_;
     uv_timer_t tick_{};

@@ -42,6 +42,38 @@ TEST_CASE("backend SIGKILLed mid-query: ERR within 1 s, and the same session goe
     CHECK(client.scalar("SELECT 'back'") == "back");
 }
 
+TEST_CASE(
+    "no primary for longer than failover_hold_timeout: the write fails with 1429, the session goes on") {
+    Cluster c(1);
+    Sluice s(c,
+             "monitor:\n  user: monitor\n  password: monitor\n  auto_failover: false\n  interval: 100ms\n"
+             "  failover_hold_timeout: 1500ms\n");
+    Conn client;
+    connect_or_throw(client, {.port = s.client_port(), .user = "app", .password = "app"});
+    REQUIRE_OK(client.exec("CREATE DATABASE IF NOT EXISTS t_hold"));
+    REQUIRE_OK(client.exec("CREATE TABLE IF NOT EXISTS t_hold.t (id INT PRIMARY KEY)"));
+    c.kill_node(0, SIGKILL);
+    // Let Sluice see its idle connection close first: a statement written to it before that would be in
+    // flight on a dead server (1158), which is another test's case.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Clock::time_point start = Clock::now();
+    auto err = client.exec("INSERT INTO t_hold.t VALUES (1)");
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    REQUIRE(err);
+    INFO(describe(err));
+    MESSAGE("the write was held " << ms << " ms, then: " << describe(err));
+    CHECK(err->code == 1429);
+    CHECK(ms >= 1000);  // it waited (the hold), rather than failing at once
+    c.start_node(0);
+    bool back = false;
+    for (int i = 0; i < 100 && !back; ++i) {
+        back = !client.exec("INSERT INTO t_hold.t VALUES (2)");
+        if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(back);
+    CHECK(client.scalar("SELECT COUNT(*) FROM t_hold.t WHERE id = 2") == "1");
+}
+
 TEST_CASE("no backend to be had: logins fail at once with a clear error, and retries back off") {
     std::string dir = make_temp_dir();
     int port = free_port();

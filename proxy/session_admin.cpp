@@ -1,5 +1,6 @@
-// ClientSession under PAUSE (admin port): a new command waits, the session counts as busy (further commands
-// queue behind it, idle timeouts do not apply), and RESUME runs it as if it had just arrived.
+// ClientSession's side of the admin console. Under PAUSE a new command waits, the session counts as busy
+// (further commands queue behind it, idle timeouts do not apply), and RESUME runs it as if it had just
+// arrived. SHOW SESSIONS learns which backends it holds.
 
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
@@ -22,6 +23,16 @@ void ClientSession::resume_paused() {
     move_to(State::idle);
     run_command(std::move(cmd));  // may be held again, if paused once more meanwhile
     run_pending();                // when it was answered at once (an ERR of ours): what queued behind it
+}
+
+std::string ClientSession::held_backends() const {
+    std::string out;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        if (!slots_[i].conn) continue;
+        if (!out.empty()) out += ',';
+        out += backend_name(i);
+    }
+    return out;
 }
 
 }  // namespace sluice::proxy
