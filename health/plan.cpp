@@ -104,6 +104,13 @@ std::vector<std::size_t> replicas_of(const Topology& t, std::size_t old_primary,
     return out;
 }
 
+bool semi_sync_in_use(const Topology& t, std::size_t primary) {
+    if (const auto& s = t.backends[primary].status) return s->semi_sync_master_enabled;
+    return std::any_of(t.backends.begin(), t.backends.end(), [&](const BackendState& b) {
+        return b.master == primary && b.status && b.status->semi_sync_slave_on;
+    });
+}
+
 std::optional<std::uint32_t> server_id_of(const Topology& t, std::size_t i) {
     if (t.backends[i].status) return t.backends[i].status->server_id;
     for (const BackendState& b : t.backends)

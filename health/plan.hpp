@@ -66,6 +66,11 @@ struct FailoverRequest {
 [[nodiscard]] std::vector<std::size_t> replicas_of(const Topology& t, std::size_t old_primary,
                                                    std::optional<std::size_t> except = {});
 
+// Whether the cluster replicates semi-synchronously from `primary`: its last answer (kept while it is down)
+// had rpl_semi_sync_master_enabled, or — when it never answered — one of its replicas reports
+// Rpl_semi_sync_slave_status ON. A failover, switchover or rejoin then keeps it (monitor.semi_sync: auto).
+[[nodiscard]] bool semi_sync_in_use(const Topology& t, std::size_t primary);
+
 // The old primary's server id: from its last answer, else from what its replicas report (Master_Server_Id).
 [[nodiscard]] std::optional<std::uint32_t> server_id_of(const Topology& t, std::size_t i);
 

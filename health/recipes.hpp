@@ -15,6 +15,9 @@ struct ReplicationSource {
     std::uint16_t port = 0;
     std::string user;
     std::string password;
+    // The source waits for semi-sync acknowledgements: the replica is set to send them
+    // (rpl_semi_sync_slave_enabled) before its IO thread starts, the only moment the IO thread reads it.
+    bool semi_sync = false;
 };
 
 // STOP SLAVE IO_THREAD on one connection: the candidate keeps applying what it has already received.
@@ -23,7 +26,12 @@ std::vector<std::string> stop_io_sql(const std::string& connection);
 std::vector<std::string> start_slave_sql(const std::string& connection);
 // The candidate becomes the primary: its replication from the old one is removed, writes allowed.
 std::vector<std::string> promote_sql(const std::string& connection);
-// A replica follows `source`: from its own gtid_slave_pos, retrying every second (not the default 60 s).
+// The primary side of semi-sync, run on the candidate before it is promoted, so that its very first writes
+// are acknowledged only once a replica has them. Its replica side (rpl_semi_sync_slave_enabled) is left as
+// it is: unused while it replicates from nobody, and ready should it be demoted.
+std::vector<std::string> semi_sync_primary_sql();
+// A replica follows `source`: from its own gtid_slave_pos, retrying every second (not the default 60 s); with
+// semi-sync acknowledgements when the source waits for them.
 std::vector<std::string> change_master_sql(const std::string& connection, const ReplicationSource& source);
 // A server that is not replicating from the primary (a former primary) becomes its replica: read-only first,
 // every old replication connection removed, and its gtid_slave_pos set to its own binlog position (when it

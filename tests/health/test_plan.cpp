@@ -225,6 +225,19 @@ TEST_CASE("the old primary's server id comes from its replicas when it was never
     CHECK(server_id_of(t, 0) == 1u);
 }
 
+TEST_CASE("semi-sync is in use when the old primary had it, or its replicas acknowledged") {
+    FakeCluster fake = lost_primary();
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 0));
+    fake.at("db1").status->semi_sync_master_enabled = true;  // its last answer, kept while it is down
+    CHECK(semi_sync_in_use(derive(fake), 0));
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 1));
+
+    fake.at("db1").status.reset();  // never seen: its replicas tell
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 0));
+    fake.at("db3").status->semi_sync_slave_on = true;
+    CHECK(semi_sync_in_use(derive(fake), 0));
+}
+
 TEST_CASE("prepare_switchover") {
     FakeCluster fake;
     fake.primary("db1", 1, "0-1-10").replica("db2", 2, "db1", "0-1-9").replica("db3", 3, "db1", "0-1-10");
