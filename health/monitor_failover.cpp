@@ -154,10 +154,15 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     const std::size_t np = std::get<std::size_t>(chosen);
     e.new_primary = specs_[np].name;
     const std::vector<std::size_t> others = replicas_of(*t, plan.old_primary, np);
+    // The IO threads are stopped and the relay logs applied: the candidate applies nothing more, so its
+    // primary side of semi-sync can go on (semi_sync_primary_sql).
     const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
     if (semi_sync) enable_semi_sync_primary(np, a);
-    if (!a.run(specs_[np], "promote", promote_sql(connection_of(*t, np))))
+    if (!a.run(specs_[np], "promote", promote_sql(connection_of(*t, np)))) {
+        if (semi_sync)
+            (void)a.run(specs_[np], "semi-sync: primary side off again", semi_sync_primary_off_sql());
         return abandon_failover(plan, std::move(e), {RefusalCode::failed, "the promotion failed"}, a);
+    }
     note_promoted(np, plan.old_primary, semi_sync);
     former_primaries_.insert(specs_[plan.old_primary].name);
     last_failover_ = Clock::now();

@@ -47,9 +47,7 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
         e.duration = since(start);
         return OperationResult{false, "switchover failed: " + e.reason, record(std::move(e))};
     }
-    // Before the pause, to keep it short: harmless on a replica should the switchover be undone.
     const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
-    if (semi_sync) enable_semi_sync_primary(plan.new_primary, a);
     const auto paused_at = Clock::now();
     writes_paused_ = true;
     republish_flags();
@@ -67,6 +65,9 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     e.old_position = *final_pos;
     if (!a.wait_gtid(new_spec, *final_set, settings_.switchover_timeout))
         return fail(false, new_spec.name + " did not apply the primary's final position");
+    // Only now that it has applied everything (semi_sync_primary_sql); a failed promotion's undo (a rejoin)
+    // switches it off again.
+    if (semi_sync) enable_semi_sync_primary(plan.new_primary, a);
     if (!a.run(new_spec, "promote", promote_sql(link ? link->connection_name : "")))
         return fail(true, "the promotion failed");
     note_promoted(plan.new_primary, plan.old_primary, semi_sync);

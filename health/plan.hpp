@@ -4,11 +4,11 @@
 // topologies.
 //
 // Candidate choice: among eligible replicas of the old primary (answering, not never_promote, log_bin and
-// log_slave_updates on), the one whose gtid_current_pos reaches every other replica's (sequence numbers per
-// domain: the most advanced); equally advanced ones are ordered by priority (lower wins), then name. Refused:
-// a candidate behind another replica (that replica's extra transactions would be lost and it could not
-// replicate from the new primary in strict mode), or one with errant transactions (whole GTIDs the others do
-// not have, from a server id that is not the old primary's).
+// log_slave_updates on), the one whose position — gtid_current_pos with the received Gtid_IO_Pos — reaches
+// every other replica's (sequence numbers per domain: the most advanced); equally advanced ones are ordered
+// by priority (lower wins), then name. Refused: a candidate behind another replica (that replica's extra
+// transactions would be lost and it could not replicate from the new primary in strict mode), or one with
+// errant transactions (whole GTIDs the others do not have, from a server id that is not the old primary's).
 
 #include <chrono>
 #include <cstdint>
