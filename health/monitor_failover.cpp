@@ -139,6 +139,8 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     if (const auto& s = t->backends[plan.old_primary].status) e.old_position = s->gtid_binlog_pos.to_string();
     e.reason = r.automatic ? "automatic: " + judge_primary(*t, settings_).detail
                            : (r.force ? "manual, forced" : "manual");
+    // Decided before the IO threads stop: a replica's Rpl_semi_sync_slave_status goes OFF with them.
+    const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
     failover_in_progress_ = true;
     republish_flags();
     Actions a(settings_, e);
@@ -156,7 +158,6 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     const std::vector<std::size_t> others = replicas_of(*t, plan.old_primary, np);
     // The IO threads are stopped and the relay logs applied: the candidate applies nothing more, so its
     // primary side of semi-sync can go on (semi_sync_primary_sql).
-    const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
     if (semi_sync) enable_semi_sync_primary(np, a);
     if (!a.run(specs_[np], "promote", promote_sql(connection_of(*t, np)))) {
         if (semi_sync)

@@ -3,7 +3,6 @@
 // row, each old primary restarted and rejoined) or switched over from the admin port; every acknowledged row
 // must be on the final primary. Each test has its own cluster: they kill and reconfigure servers.
 
-#include <doctest/doctest.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -14,11 +13,9 @@
 #include <set>
 #include <thread>
 
-#include "tests/integration/cluster.hpp"
+#include "tests/integration/test_health_support.hpp"
 
 using namespace sluice::test;
-using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -80,14 +77,16 @@ class Writer {
             if (!conn) {
                 conn = std::make_unique<Conn>();
                 // Longer than failover_hold_timeout: a held write must not time out in the client.
-                if (auto e = conn->connect({.port = port_, .user = "app", .password = "app", .timeout_s = 30})) {
+                if (auto e =
+                        conn->connect({.port = port_, .user = "app", .password = "app", .timeout_s = 30})) {
                     fail(id, "connect: " + describe(e));
                     conn.reset();
                     std::this_thread::sleep_for(50ms);
                     continue;
                 }
             }
-            auto e = conn->exec("INSERT INTO " + table_ + " VALUES (" + std::to_string(id) + ", @@server_id)");
+            auto e =
+                conn->exec("INSERT INTO " + table_ + " VALUES (" + std::to_string(id) + ", @@server_id)");
             const auto now = Clock::now();
             if (e) {
                 fail(id, describe(e));
@@ -137,26 +136,17 @@ std::string roles_via_admin(Conn& admin) {
     std::vector<Row> rows;
     if (auto e = admin.exec("SHOW SERVERS", &rows)) return "SHOW SERVERS failed: " + describe(e);
     std::string out;
-    for (const Row& r : rows) out += (out.empty() ? "" : " ") + r.at(0).value_or("") + "=" + r.at(3).value_or("");
+    for (const Row& r : rows)
+        out += (out.empty() ? "" : " ") + r.at(0).value_or("") + "=" + r.at(3).value_or("");
     return out;
 }
 
 std::string expected_roles(int nodes, int primary) {
     std::string out;
     for (int i = 0; i < nodes; ++i)
-        out += (i ? " " : "") + std::string("db") + std::to_string(i + 1) + (i == primary ? "=primary" : "=replica");
+        out += (i ? " " : "") + std::string("db") + std::to_string(i + 1) +
+               (i == primary ? "=primary" : "=replica");
     return out;
-}
-
-// Polls `pred` every 20 ms until it holds or `timeout`.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!pred()) {
-        if (Clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
 }
 
 // What to look at when the cluster does not come back: Sluice's events, every server's positions, and the
@@ -166,8 +156,8 @@ std::string diagnose(const Cluster& c, Conn& admin) {
     std::vector<Row> events;
     if (!admin.exec("SHOW EVENTS", &events))
         for (const Row& e : events)
-            out += "event " + e.at(2).value_or("") + " " + e.at(6).value_or("") + ": " + e.at(9).value_or("") +
-                   " | " + e.at(10).value_or("") + "\n";
+            out += "event " + e.at(2).value_or("") + " " + e.at(6).value_or("") + ": " +
+                   e.at(9).value_or("") + " | " + e.at(10).value_or("") + "\n";
     for (int i = 0; i < c.size(); ++i) {
         const std::string name = "db" + std::to_string(i + 1);
         Conn r;
@@ -196,16 +186,19 @@ void require_whole(const Cluster& c, Conn& admin, int primary) {
     Conn p;
     connect_or_throw(p, c.root(primary));
     std::string clients;
-    ok = eventually([&] { return (clients = status_of(p, "Rpl_semi_sync_master_clients")) ==
-                                 std::to_string(c.size() - 1); },
-                    60s);
+    ok = eventually(
+        [&] {
+            return (clients = status_of(p, "Rpl_semi_sync_master_clients")) == std::to_string(c.size() - 1);
+        },
+        60s);
     REQUIRE_MESSAGE(ok, "db" << primary + 1 << ": Rpl_semi_sync_master_clients " << clients);
     CHECK(p.scalar("SELECT @@rpl_semi_sync_master_enabled") == "1");
     CHECK(status_of(p, "Rpl_semi_sync_master_status") == "ON");
 }
 
 // Every acknowledged id missing from `node`'s table.
-std::vector<int> lost_on(const Cluster& c, int node, const std::string& table, const std::vector<Writer::Ack>& acks) {
+std::vector<int> lost_on(const Cluster& c, int node, const std::string& table,
+                         const std::vector<Writer::Ack>& acks) {
     Conn conn;
     connect_or_throw(conn, c.root(node));
     std::vector<Row> rows;
@@ -240,6 +233,18 @@ void enable_semi_sync_at_run_time(const Cluster& c, int primary) {
     }
 }
 
+// Semi-sync on at run time with db1 the primary, `admin` connected to Sluice's admin port, the cluster whole
+// as Sluice sees it, and the writer's table `schema`.w created through Sluice.
+void set_up(const Cluster& c, const Sluice& s, Conn& admin, const std::string& schema) {
+    enable_semi_sync_at_run_time(c, 0);
+    connect_or_throw(admin, {.port = s.admin_port(), .user = "admin", .password = "admin", .timeout_s = 60});
+    require_whole(c, admin, 0);
+    Conn setup;
+    connect_or_throw(setup, {.port = s.client_port(), .user = "app", .password = "app"});
+    REQUIRE_OK(setup.exec("CREATE DATABASE IF NOT EXISTS " + schema));
+    REQUIRE_OK(setup.exec("CREATE OR REPLACE TABLE " + schema + ".w (id INT PRIMARY KEY, server INT)"));
+}
+
 }  // namespace
 
 TEST_CASE("20 failovers under a write loop through Sluice (semi-sync): no acknowledged write lost") {
@@ -251,17 +256,9 @@ TEST_CASE("20 failovers under a write loop through Sluice (semi-sync): no acknow
     Cluster c(3,
               "--rpl-semi-sync-slave-enabled=ON --init-rpl-role=SLAVE "
               "--rpl-semi-sync-master-wait-point=AFTER_SYNC");
-    enable_semi_sync_at_run_time(c, 0);
     Sluice s(c, monitor_yaml("  failover_cooldown: 0s\n"));
     Conn admin;
-    connect_or_throw(admin, {.port = s.admin_port(), .user = "admin", .password = "admin", .timeout_s = 60});
-    require_whole(c, admin, 0);
-    {
-        Conn setup;
-        connect_or_throw(setup, {.port = s.client_port(), .user = "app", .password = "app"});
-        REQUIRE_OK(setup.exec("CREATE DATABASE IF NOT EXISTS t_rounds"));
-        REQUIRE_OK(setup.exec("CREATE OR REPLACE TABLE t_rounds.w (id INT PRIMARY KEY, server INT)"));
-    }
+    set_up(c, s, admin, "t_rounds");
 
     Writer w(s.client_port(), "t_rounds.w");
     constexpr int kRounds = 20;
@@ -292,7 +289,8 @@ TEST_CASE("20 failovers under a write loop through Sluice (semi-sync): no acknow
         const auto resumed = w.acks().back().at;
         const auto restarting = Clock::now();
         c.start_node(primary);
-        require_whole(c, admin, promoted);  // the old primary rejoined with semi-sync, the new one waits for it
+        require_whole(c, admin,
+                      promoted);  // the old primary rejoined with semi-sync, the new one waits for it
         const auto whole = Clock::now();
         const auto acks = w.acks();
         // The write gap of the failover: the longest wait between two acknowledgements from the kill until
@@ -326,11 +324,11 @@ TEST_CASE("20 failovers under a write loop through Sluice (semi-sync): no acknow
             ++truncated;
     }
     MESSAGE(truncated << " restarted primaries rolled back an unacknowledged tail at recovery");
-    MESSAGE(kRounds << " failovers in " << static_cast<int>(ms_between(started, Clock::now()) / 1000) << " s: "
-                    << acks.size() << " writes acknowledged, " << failures.size() << " failed, " << lost.size()
-                    << " acknowledged ones missing on the final primary db" << primary + 1
-                    << "; write gap after a kill: mean " << static_cast<int>(total_gap / kRounds) << " ms, worst "
-                    << static_cast<int>(worst_gap) << " ms");
+    MESSAGE(kRounds << " failovers in " << static_cast<int>(ms_between(started, Clock::now()) / 1000)
+                    << " s: " << acks.size() << " writes acknowledged, " << failures.size() << " failed, "
+                    << lost.size() << " acknowledged ones missing on the final primary db" << primary + 1
+                    << "; write gap after a kill: mean " << static_cast<int>(total_gap / kRounds)
+                    << " ms, worst " << static_cast<int>(worst_gap) << " ms");
     CHECK_MESSAGE(lost.empty(), lost.size() << " acknowledged writes lost, the first " << lost.front());
     CHECK(acks.size() > kRounds * 10u);
 }
@@ -339,17 +337,9 @@ TEST_CASE("SWITCHOVER on the admin port under a write loop through Sluice: no cl
     // Semi-sync switched on at run time only, not in the servers' configuration: the switchover must carry it
     // to the new primary and to the old one, now its replica.
     Cluster c(3, "--rpl-semi-sync-master-wait-point=AFTER_SYNC");
-    enable_semi_sync_at_run_time(c, 0);
     Sluice s(c, monitor_yaml(""));
     Conn admin;
-    connect_or_throw(admin, {.port = s.admin_port(), .user = "admin", .password = "admin", .timeout_s = 60});
-    require_whole(c, admin, 0);
-    {
-        Conn setup;
-        connect_or_throw(setup, {.port = s.client_port(), .user = "app", .password = "app"});
-        REQUIRE_OK(setup.exec("CREATE DATABASE IF NOT EXISTS t_switch"));
-        REQUIRE_OK(setup.exec("CREATE OR REPLACE TABLE t_switch.w (id INT PRIMARY KEY, server INT)"));
-    }
+    set_up(c, s, admin, "t_switch");
 
     Writer w(s.client_port(), "t_switch.w");
     std::this_thread::sleep_for(1s);
@@ -392,7 +382,8 @@ TEST_CASE("SWITCHOVER on the admin port under a write loop through Sluice: no cl
         connect_or_throw(op, c.root(0));
         return op.scalar("SELECT @@server_id");
     }();
-    auto first_after = std::find_if(acks.begin(), acks.end(), [&](const Writer::Ack& a) { return a.at > done; });
+    auto first_after =
+        std::find_if(acks.begin(), acks.end(), [&](const Writer::Ack& a) { return a.at > done; });
     REQUIRE(first_after != acks.end());
     std::vector<Row> where;
     REQUIRE_OK(np.exec("SELECT server, COUNT(*) FROM t_switch.w GROUP BY server ORDER BY server", &where));
