@@ -19,6 +19,14 @@ struct BackendSpec {
     bool operator==(const BackendSpec&) const = default;
 };
 
+// What the monitor does about semi-synchronous replication when it changes who replicates from whom.
+enum class SemiSync : std::uint8_t {
+    automatic,  // when the old primary had rpl_semi_sync_master_enabled (or its replicas acknowledged
+                // semi-synchronously), the promoted server gets it too and every replica it (re-)points or
+                // rejoins gets rpl_semi_sync_slave_enabled before its IO thread starts
+    off,        // never touches the semi-sync variables
+};
+
 struct MonitorSettings {
     std::string user;
     std::string password;
@@ -41,6 +49,7 @@ struct MonitorSettings {
     std::chrono::milliseconds failover_hold_timeout{10000};  // the proxy holds writes this long while the
                                                              // primary is being replaced (writes_paused or
                                                              // failover_in_progress), then fails them
+    SemiSync semi_sync = SemiSync::automatic;
 
     bool operator==(const MonitorSettings&) const = default;
 };

@@ -149,6 +149,19 @@ void warn_about_writes(const Topology& t, int failcount, std::vector<std::string
         warnings.push_back(fmt::format("backend={}: the primary is read_only", p->spec.name));
 }
 
+// A primary with semi-sync enabled that is not waiting for acknowledgements (no semi-synchronous replica, or
+// none answered within rpl_semi_sync_master_timeout): its commits are acknowledged before any replica has
+// them, and a failover may lose them.
+void warn_about_semi_sync(const Topology& t, std::vector<std::string>& warnings) {
+    const BackendState* p = t.writable_primary();
+    if (p && p->answered() && p->status->semi_sync_master_enabled && !p->status->semi_sync_master_on)
+        warnings.push_back(
+            fmt::format("backend={}: semi-sync is enabled on the primary but it does not wait for "
+                        "replicas (Rpl_semi_sync_master_status OFF): writes are acknowledged "
+                        "before a replica has them",
+                        p->spec.name));
+}
+
 }  // namespace
 
 Topology derive_topology(std::vector<BackendState> observed, const DeriveContext& ctx) {
@@ -171,6 +184,7 @@ Topology derive_topology(std::vector<BackendState> observed, const DeriveContext
     }
     warn_about_writes(t, ctx.failcount, warnings);
     warn_about_links(t, ctx.failcount, warnings);
+    warn_about_semi_sync(t, warnings);
     t.warnings = std::move(warnings);
     return t;
 }

@@ -281,9 +281,13 @@ void Monitor::log_changes(const Topology& before, const Topology& after) {
     logger()->info("topology v{}: {}", after.version, describe(after));
 }
 
-ReplicationSource Monitor::source_of(std::size_t primary) const {
+ReplicationSource Monitor::source_of(std::size_t primary, bool semi_sync) const {
     return {specs_[primary].host, specs_[primary].port, settings_.replication_user,
-            settings_.replication_password};
+            settings_.replication_password, semi_sync};
+}
+
+bool Monitor::keeps_semi_sync(const Topology& t, std::size_t primary) const {
+    return settings_.semi_sync == SemiSync::automatic && semi_sync_in_use(t, primary);
 }
 
 }  // namespace sluice::health

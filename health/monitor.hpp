@@ -115,9 +115,12 @@ class Monitor {
     OperationResult perform_failover(const Plan& plan, const FailoverRequest& r);
     std::vector<std::size_t> catch_up(const Plan& plan, Actions& a);
     OperationResult abandon_failover(const Plan& plan, Event e, const Refusal& why, Actions& a);
-    void note_promoted(std::size_t new_primary, std::size_t old_primary);
+    void note_promoted(std::size_t new_primary, std::size_t old_primary, bool semi_sync);
     void repoint(const std::vector<std::size_t>& replicas, std::size_t new_primary, Actions& a,
-                 const Topology& t);
+                 const Topology& t, bool semi_sync);
+    // Semi-sync on the candidate before its promotion (semi_sync_primary_sql); a failure is logged and
+    // recorded, and the promotion goes on: a primary without it is better than none.
+    void enable_semi_sync_primary(std::size_t candidate, Actions& a);
     void refuse(const Refusal& r, const Topology& t);
 
     // Switchover (monitor_switchover.cpp).
@@ -131,7 +134,11 @@ class Monitor {
     bool fence(std::size_t i);
     OperationResult rejoin_one(std::size_t i, bool automatic);
     OperationResult do_rejoin(const std::string& name);
-    ReplicationSource source_of(std::size_t primary) const;
+    // Replicating from `primary`, acknowledging semi-synchronously when `semi_sync`.
+    ReplicationSource source_of(std::size_t primary, bool semi_sync) const;
+    // Whether a change of primary away from (or a rejoin to) `primary` keeps semi-sync: monitor.semi_sync
+    // is auto and the cluster runs it (semi_sync_in_use).
+    bool keeps_semi_sync(const Topology& t, std::size_t primary) const;
 
     OperationResult do_set_override(const std::string& name, Override o);
     OperationResult do_add_backends(const std::vector<BackendSpec>& added);

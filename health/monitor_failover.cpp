@@ -104,18 +104,28 @@ std::vector<std::size_t> Monitor::catch_up(const Plan& plan, Actions& a) {
 }
 
 void Monitor::repoint(const std::vector<std::size_t>& replicas, std::size_t new_primary, Actions& a,
-                      const Topology& t) {
+                      const Topology& t, bool semi_sync) {
     for (std::size_t i : replicas)
         (void)a.run(specs_[i], "re-point to " + specs_[new_primary].name,
-                    change_master_sql(connection_of(t, i), source_of(new_primary)));
+                    change_master_sql(connection_of(t, i), source_of(new_primary, semi_sync)));
+}
+
+void Monitor::enable_semi_sync_primary(std::size_t candidate, Actions& a) {
+    if (!a.run(specs_[candidate], "semi-sync: enable the primary side", semi_sync_primary_sql()))
+        logger()->error(
+            "backend={}: could not enable rpl_semi_sync_master_enabled before promoting it: its "
+            "writes will be acknowledged without waiting for a replica (check the monitor "
+            "account's privileges)",
+            specs_[candidate].name);
 }
 
 // What the promotion changed, without waiting for the next checks: the new primary is writable and
 // replicates from nobody, the old one (if it answers) is read-only. Lets the new topology go out at once.
-void Monitor::note_promoted(std::size_t new_primary, std::size_t old_primary) {
+void Monitor::note_promoted(std::size_t new_primary, std::size_t old_primary, bool semi_sync) {
     if (auto& s = observed_[new_primary].status) {
         s->read_only = false;
         s->slaves.clear();
+        s->semi_sync_master_enabled = s->semi_sync_master_enabled || semi_sync;
     }
     if (auto& s = observed_[old_primary].status) s->read_only = true;
     ctx_.primary_hint = specs_[new_primary].name;
@@ -129,6 +139,8 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     if (const auto& s = t->backends[plan.old_primary].status) e.old_position = s->gtid_binlog_pos.to_string();
     e.reason = r.automatic ? "automatic: " + judge_primary(*t, settings_).detail
                            : (r.force ? "manual, forced" : "manual");
+    // Decided before the IO threads stop: a replica's Rpl_semi_sync_slave_status goes OFF with them.
+    const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
     failover_in_progress_ = true;
     republish_flags();
     Actions a(settings_, e);
@@ -144,14 +156,20 @@ OperationResult Monitor::perform_failover(const Plan& plan, const FailoverReques
     const std::size_t np = std::get<std::size_t>(chosen);
     e.new_primary = specs_[np].name;
     const std::vector<std::size_t> others = replicas_of(*t, plan.old_primary, np);
-    if (!a.run(specs_[np], "promote", promote_sql(connection_of(*t, np))))
+    // The IO threads are stopped and the relay logs applied: the candidate applies nothing more, so its
+    // primary side of semi-sync can go on (semi_sync_primary_sql).
+    if (semi_sync) enable_semi_sync_primary(np, a);
+    if (!a.run(specs_[np], "promote", promote_sql(connection_of(*t, np)))) {
+        if (semi_sync)
+            (void)a.run(specs_[np], "semi-sync: primary side off again", semi_sync_primary_off_sql());
         return abandon_failover(plan, std::move(e), {RefusalCode::failed, "the promotion failed"}, a);
-    note_promoted(np, plan.old_primary);
+    }
+    note_promoted(np, plan.old_primary, semi_sync);
     former_primaries_.insert(specs_[plan.old_primary].name);
     last_failover_ = Clock::now();
     failover_in_progress_ = false;
     publish(derive_now());
-    repoint(others, np, a, *t);
+    repoint(others, np, a, *t, semi_sync);
     e.ok = true;
     e.duration = since(start);
     std::string msg =

@@ -81,8 +81,9 @@ OperationResult Monitor::rejoin_one(std::size_t i, bool automatic) {
     e.reason = automatic ? "automatic" : "manual";
     const auto start = Clock::now();
     Actions a(settings_, e);
-    e.ok = a.run(specs_[i], "rejoin as replica of " + e.new_primary,
-                 rejoin_sql(*t->backends[i].status, source_of(*t->primary)));
+    e.ok =
+        a.run(specs_[i], "rejoin as replica of " + e.new_primary,
+              rejoin_sql(*t->backends[i].status, source_of(*t->primary, keeps_semi_sync(*t, *t->primary))));
     e.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     if (e.ok) {
         former_primaries_.erase(name);

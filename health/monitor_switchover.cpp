@@ -47,6 +47,7 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
         e.duration = since(start);
         return OperationResult{false, "switchover failed: " + e.reason, record(std::move(e))};
     }
+    const bool semi_sync = keeps_semi_sync(*t, plan.old_primary);
     const auto paused_at = Clock::now();
     writes_paused_ = true;
     republish_flags();
@@ -64,16 +65,19 @@ OperationResult Monitor::perform_switchover(const Plan& plan) {
     e.old_position = *final_pos;
     if (!a.wait_gtid(new_spec, *final_set, settings_.switchover_timeout))
         return fail(false, new_spec.name + " did not apply the primary's final position");
+    // Only now that it has applied everything (semi_sync_primary_sql); a failed promotion's undo (a rejoin)
+    // switches it off again.
+    if (semi_sync) enable_semi_sync_primary(plan.new_primary, a);
     if (!a.run(new_spec, "promote", promote_sql(link ? link->connection_name : "")))
         return fail(true, "the promotion failed");
-    note_promoted(plan.new_primary, plan.old_primary);
+    note_promoted(plan.new_primary, plan.old_primary, semi_sync);
     writes_paused_ = false;
     publish(derive_now());
     e.writes_paused = since(paused_at);
-    repoint(plan.repoint, plan.new_primary, a, *t);
+    repoint(plan.repoint, plan.new_primary, a, *t, semi_sync);
     const auto& old_status = t->backends[plan.old_primary].status;
     if (!a.run(old_spec, "rejoin as replica of " + new_spec.name,
-               rejoin_sql(*old_status, source_of(plan.new_primary))))
+               rejoin_sql(*old_status, source_of(plan.new_primary, semi_sync))))
         former_primaries_.insert(old_spec.name);  // fenced (read-only); the rejoin is retried by the monitor
     e.ok = true;
     e.duration = since(start);
@@ -103,7 +107,8 @@ bool Monitor::catch_up_before_pause(const Plan& plan, Actions& a) {
 void Monitor::undo_switchover(const Plan& plan, Actions& a, bool promoted) {
     if (promoted)
         (void)a.run(specs_[plan.new_primary], "undo: follow " + specs_[plan.old_primary].name + " again",
-                    rejoin_sql(*current()->backends[plan.new_primary].status, source_of(plan.old_primary)));
+                    rejoin_sql(*current()->backends[plan.new_primary].status,
+                               source_of(plan.old_primary, keeps_semi_sync(*current(), plan.old_primary))));
     (void)a.run(specs_[plan.old_primary], "undo: SET GLOBAL read_only = 0", {"SET GLOBAL read_only = 0"});
     ctx_.primary_hint = specs_[plan.old_primary].name;
     writes_paused_ = false;

@@ -10,8 +10,14 @@ namespace sluice::health {
 
 namespace {
 
-const GtidSet& position(const BackendState& b) {
-    return b.status->gtid_current_pos;
+// What a replica has applied and what it has received (its relay log): a failover makes every candidate
+// apply what it received first, and a replica that could not in time loses its unapplied relay log when it
+// is re-pointed (CHANGE MASTER ... slave_pos). A transaction semi-sync acknowledged may be only there, so the
+// chosen one must reach this, not only what the others applied.
+GtidSet position(const Topology& t, const BackendState& b) {
+    GtidSet out = b.status->gtid_current_pos;
+    if (const SlaveStatus* link = b.link(t.backends)) out.merge(link->gtid_io_pos);
+    return out;
 }
 
 void sort_by_preference(const Topology& t, std::vector<std::size_t>& v) {
@@ -25,7 +31,7 @@ void sort_by_preference(const Topology& t, std::vector<std::size_t>& v) {
 // The first member of `group` that `c` does not reach, if any.
 std::optional<std::size_t> ahead_of(const Topology& t, std::size_t c, const std::vector<std::size_t>& group) {
     for (std::size_t o : group)
-        if (o != c && !position(t.backends[c]).reaches(position(t.backends[o]))) return o;
+        if (o != c && !position(t, t.backends[c]).reaches(position(t, t.backends[o]))) return o;
     return std::nullopt;
 }
 
@@ -58,7 +64,7 @@ std::variant<std::size_t, Refusal> pick(const Topology& t, std::vector<std::size
     const BackendState& o = t.backends[*ahead_of(t, cands.front(), group)];
     return Refusal{RefusalCode::behind,
                    fmt::format("{} ({}) is behind {} ({}): promoting it would lose transactions", c.spec.name,
-                               position(c).to_string(), o.spec.name, position(o).to_string())};
+                               position(t, c).to_string(), o.spec.name, position(t, o).to_string())};
 }
 
 }  // namespace
@@ -104,6 +110,13 @@ std::vector<std::size_t> replicas_of(const Topology& t, std::size_t old_primary,
             out.push_back(i);
     }
     return out;
+}
+
+bool semi_sync_in_use(const Topology& t, std::size_t primary) {
+    if (const auto& s = t.backends[primary].status) return s->semi_sync_master_enabled;
+    return std::any_of(t.backends.begin(), t.backends.end(), [&](const BackendState& b) {
+        return b.master == primary && b.status && b.status->semi_sync_slave_on;
+    });
 }
 
 std::optional<std::uint32_t> server_id_of(const Topology& t, std::size_t i) {

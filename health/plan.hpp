@@ -4,11 +4,11 @@
 // topologies.
 //
 // Candidate choice: among eligible replicas of the old primary (answering, not never_promote, log_bin and
-// log_slave_updates on), the one whose gtid_current_pos reaches every other replica's (sequence numbers per
-// domain: the most advanced); equally advanced ones are ordered by priority (lower wins), then name. Refused:
-// a candidate behind another replica (that replica's extra transactions would be lost and it could not
-// replicate from the new primary in strict mode), or one with errant transactions (whole GTIDs the others do
-// not have, from a server id that is not the old primary's).
+// log_slave_updates on), the one whose position — gtid_current_pos with the received Gtid_IO_Pos — reaches
+// every other replica's (sequence numbers per domain: the most advanced); equally advanced ones are ordered
+// by priority (lower wins), then name. Refused: a candidate behind another replica (that replica's extra
+// transactions would be lost and it could not replicate from the new primary in strict mode), or one with
+// errant transactions (whole GTIDs the others do not have, from a server id that is not the old primary's).
 
 #include <chrono>
 #include <cstdint>
@@ -65,6 +65,11 @@ struct FailoverRequest {
 // (diverged ones excluded).
 [[nodiscard]] std::vector<std::size_t> replicas_of(const Topology& t, std::size_t old_primary,
                                                    std::optional<std::size_t> except = {});
+
+// Whether the cluster replicates semi-synchronously from `primary`: its last answer (kept while it is down)
+// had rpl_semi_sync_master_enabled, or — when it never answered — one of its replicas reports
+// Rpl_semi_sync_slave_status ON. A failover, switchover or rejoin then keeps it (monitor.semi_sync: auto).
+[[nodiscard]] bool semi_sync_in_use(const Topology& t, std::size_t primary);
 
 // The old primary's server id: from its last answer, else from what its replicas report (Master_Server_Id).
 [[nodiscard]] std::optional<std::uint32_t> server_id_of(const Topology& t, std::size_t i);

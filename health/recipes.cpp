@@ -26,13 +26,29 @@ std::vector<std::string> promote_sql(const std::string& connection) {
             fmt::format("RESET SLAVE{} ALL", named(connection)), "SET GLOBAL read_only = 0"};
 }
 
+std::vector<std::string> semi_sync_primary_sql() {
+    return {"SET GLOBAL rpl_semi_sync_master_enabled = 1"};
+}
+
+std::vector<std::string> semi_sync_primary_off_sql() {
+    return {"SET GLOBAL rpl_semi_sync_master_enabled = 0"};
+}
+
 std::vector<std::string> change_master_sql(const std::string& connection, const ReplicationSource& source) {
-    return {fmt::format("STOP SLAVE{}", named(connection)),
-            fmt::format("CHANGE MASTER{} TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, "
-                        "MASTER_PASSWORD = {}, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
-                        named(connection), quote(source.host), source.port, quote(source.user),
-                        quote(source.password)),
-            fmt::format("START SLAVE{}", named(connection))};
+    std::vector<std::string> out{fmt::format("STOP SLAVE{}", named(connection))};
+    // Set while the IO thread is stopped: a running one would go on without acknowledging until restarted.
+    // The primary side off: a replica with it (a demoted primary) would hold its SQL thread's next commit
+    // waiting for acknowledgements nobody sends (semi_sync_primary_sql).
+    if (source.semi_sync) {
+        out.push_back("SET GLOBAL rpl_semi_sync_master_enabled = 0");
+        out.push_back("SET GLOBAL rpl_semi_sync_slave_enabled = 1");
+    }
+    out.push_back(fmt::format(
+        "CHANGE MASTER{} TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, "
+        "MASTER_PASSWORD = {}, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+        named(connection), quote(source.host), source.port, quote(source.user), quote(source.password)));
+    out.push_back(fmt::format("START SLAVE{}", named(connection)));
+    return out;
 }
 
 std::vector<std::string> rejoin_sql(const ServerStatus& status, const ReplicationSource& source) {

@@ -89,6 +89,8 @@ health::MonitorSettings read_monitor(MapReader& r) {
     m.failover_timeout = r.duration("failover_timeout", m.failover_timeout, milliseconds{100});
     m.switchover_timeout = r.duration("switchover_timeout", m.switchover_timeout, milliseconds{100});
     m.failover_hold_timeout = r.duration("failover_hold_timeout", m.failover_hold_timeout, milliseconds{0});
+    m.semi_sync = r.choice("semi_sync", "auto", {"auto", "off"}) == "off" ? health::SemiSync::off
+                                                                          : health::SemiSync::automatic;
     if (m.auto_failover && m.replication_user.empty())
         r.fail_here("replication_user",
                     "is required when auto_failover is on (replicas are re-pointed with it)");

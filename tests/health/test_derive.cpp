@@ -62,6 +62,17 @@ TEST_CASE("topology derivation") {
              x.primary_hint = "db2";
          },
          "db1=unknown db2=primary db3=replica(lag 0)", "db2", "several servers are writable: db1, db2"},
+        {"semi-sync waiting for acknowledgements: nothing to say",
+         [](FakeCluster& c, DeriveContext&) {
+             c.at("db1").status->semi_sync_master_enabled = true;
+             c.at("db1").status->semi_sync_master_on = true;
+         },
+         "db1=primary db2=replica(lag 0) db3=replica(lag 0)", "db1", ""},
+        {"semi-sync enabled but fallen back to asynchronous: writes are not protected",
+         [](FakeCluster& c, DeriveContext&) { c.at("db1").status->semi_sync_master_enabled = true; },
+         "db1=primary db2=replica(lag 0) db3=replica(lag 0)", "db1",
+         "backend=db1: semi-sync is enabled on the primary but it does not wait for replicas "
+         "(Rpl_semi_sync_master_status OFF): writes are acknowledged before a replica has them"},
         {"without a hint, the writable server with replicas is the primary",
          [](FakeCluster& c, DeriveContext&) {
              c.at("db2").status->read_only = false;

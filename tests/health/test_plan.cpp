@@ -170,6 +170,20 @@ TEST_CASE("replicas that could not apply their relay log are not candidates but 
               .starts_with("refused behind: db3 (0-1-10) is behind db2"));
 }
 
+TEST_CASE("a replica that received more than it applied counts with what it received") {
+    // db2 acknowledged 0-1-11 (semi-sync: it is in its relay log) but did not apply it in time: re-pointing
+    // it would throw its relay log away, so promoting db3 would lose an acknowledged transaction.
+    FakeCluster fake = lost_primary();
+    fake.link_of("db2").gtid_io_pos = GtidSet::of("0-1-11");
+    Topology t = derive(fake);
+    CHECK(outcome(t, select_candidate(t, 0, {}, {1}))
+              .starts_with("refused behind: db3 (0-1-10) is behind db2 (0-1-11)"));
+    // Once it has applied it, it is the one promoted.
+    set_pos(fake, "db2", "0-1-11");
+    t = derive(fake);
+    CHECK(outcome(t, select_candidate(t, 0, {})) == "db2");
+}
+
 TEST_CASE("prepare_failover: when a failover may start, and its plan") {
     MonitorSettings s;
     FakeCluster fake = lost_primary();
@@ -223,6 +237,19 @@ TEST_CASE("the old primary's server id comes from its replicas when it was never
     fake.at("db1").status.reset();
     Topology t = derive(fake);
     CHECK(server_id_of(t, 0) == 1u);
+}
+
+TEST_CASE("semi-sync is in use when the old primary had it, or its replicas acknowledged") {
+    FakeCluster fake = lost_primary();
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 0));
+    fake.at("db1").status->semi_sync_master_enabled = true;  // its last answer, kept while it is down
+    CHECK(semi_sync_in_use(derive(fake), 0));
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 1));
+
+    fake.at("db1").status.reset();  // never seen: its replicas tell
+    CHECK_FALSE(semi_sync_in_use(derive(fake), 0));
+    fake.at("db3").status->semi_sync_slave_on = true;
+    CHECK(semi_sync_in_use(derive(fake), 0));
 }
 
 TEST_CASE("prepare_switchover") {

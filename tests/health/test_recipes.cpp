@@ -24,6 +24,31 @@ TEST_CASE("promotion and re-pointing") {
               "START SLAVE"});
 }
 
+TEST_CASE(
+    "semi-sync: the primary side before the promotion, the replica side while the IO thread is stopped") {
+    CHECK(semi_sync_primary_sql() == std::vector<std::string>{"SET GLOBAL rpl_semi_sync_master_enabled = 1"});
+    CHECK(semi_sync_primary_off_sql() ==
+          std::vector<std::string>{"SET GLOBAL rpl_semi_sync_master_enabled = 0"});
+    ReplicationSource semi = kSource;
+    semi.semi_sync = true;
+    const std::vector<std::string> repoint = change_master_sql("", semi);
+    REQUIRE(repoint.size() == 5);
+    CHECK(repoint[0] == "STOP SLAVE");
+    CHECK(repoint[1] == "SET GLOBAL rpl_semi_sync_master_enabled = 0");
+    CHECK(repoint[2] == "SET GLOBAL rpl_semi_sync_slave_enabled = 1");
+    CHECK(repoint[3].starts_with("CHANGE MASTER TO "));
+    CHECK(repoint[4] == "START SLAVE");
+
+    ServerStatus former;
+    former.log_bin = true;
+    former.log_slave_updates = true;
+    const std::vector<std::string> rejoin = rejoin_sql(former, semi);
+    REQUIRE(rejoin.size() == 7);
+    CHECK(rejoin[3] == "SET GLOBAL rpl_semi_sync_master_enabled = 0");
+    CHECK(rejoin[4] == "SET GLOBAL rpl_semi_sync_slave_enabled = 1");
+    CHECK(rejoin[6] == "START SLAVE");
+}
+
 TEST_CASE("rejoin sets gtid_slave_pos from the binlog before following the primary") {
     ServerStatus former;
     former.log_bin = true;

@@ -24,12 +24,13 @@ TEST_CASE("monitor failover keys: defaults") {
     CHECK(m.failover_timeout == milliseconds{10000});
     CHECK(m.switchover_timeout == milliseconds{30000});
     CHECK(m.failover_hold_timeout == milliseconds{10000});
+    CHECK(m.semi_sync == sluice::health::SemiSync::automatic);
 }
 
 TEST_CASE("monitor failover keys: values and limits") {
     auto r = load_config_text(kBase +
                                   "  auto_rejoin: false\n  failover_timeout: 2s\n  switchover_timeout: 1m\n"
-                                  "  failover_hold_timeout: 0s\n",
+                                  "  failover_hold_timeout: 0s\n  semi_sync: off\n",
                               "t.yaml");
     REQUIRE(std::holds_alternative<Config>(r));
     const auto& m = std::get<Config>(r).monitor;
@@ -37,6 +38,7 @@ TEST_CASE("monitor failover keys: values and limits") {
     CHECK(m.failover_timeout == milliseconds{2000});
     CHECK(m.switchover_timeout == milliseconds{60000});
     CHECK(m.failover_hold_timeout == milliseconds{0});
+    CHECK(m.semi_sync == sluice::health::SemiSync::off);
 
     auto bad = load_config_text(kBase + "  switchover_timeout: 5ms\n", "t.yaml");
     REQUIRE(std::holds_alternative<ConfigError>(bad));

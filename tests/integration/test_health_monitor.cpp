@@ -100,9 +100,17 @@ TEST_CASE("a replica killed and restarted comes back as a replica by itself") {
     connect_or_throw(primary, c.app(0));
     REQUIRE_FALSE(primary.exec("CREATE TABLE sbtest.g (id INT PRIMARY KEY)"));
     REQUIRE_FALSE(primary.exec("INSERT INTO sbtest.g VALUES (1)"));
+    const auto restarted = Clock::now();
     c.start_node(2);
     auto t = wait_roles(m, "db1=primary db2=replica db3=replica");
     CHECK(t->backends[2].master == 0u);
+    // Back in the read pool means a known lag (Seconds_Behind_Master is NULL until the IO thread connects).
+    t = m.wait_for([](const Topology& x) { return x.backends[2].lag.has_value(); }, 20s);
+    REQUIRE(t->backends[2].lag.has_value());
+    CHECK(t->backends[2].role == Role::replica);
+    MESSAGE("restarted replica: a replica again with lag " << *t->backends[2].lag << " s, "
+                                                           << seconds(Clock::now() - restarted) * 1000
+                                                           << " ms after its restart began");
     c.sync_replicas();
     Conn r3;
     connect_or_throw(r3, c.app(2));

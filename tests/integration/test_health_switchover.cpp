@@ -185,3 +185,31 @@ TEST_CASE("manual failover is refused while the primary answers, unless forced; 
     m.stop();
     CHECK(m.failover().message == "the monitor is not running");
 }
+
+TEST_CASE("semi_sync off: a switchover leaves the semi-sync variables as they are") {
+    HealthLog log;
+    Cluster c(3);
+    {
+        Conn p;
+        connect_or_throw(p, c.root(0));
+        REQUIRE_FALSE(p.exec("SET GLOBAL rpl_semi_sync_master_enabled = 1"));
+    }
+    MonitorSettings s = fast_settings();
+    s.semi_sync = SemiSync::off;
+    Monitor m(backends_of(c), s);
+    m.start();
+    wait_roles(m, "db1=primary db2=replica db3=replica");
+    OperationResult r = m.switchover("db2");
+    MESSAGE(r.message);
+    REQUIRE(r.ok);
+    wait_roles(m, "db1=replica db2=primary db3=replica");
+    Conn old_primary, new_primary;
+    connect_or_throw(old_primary, c.root(0));
+    connect_or_throw(new_primary, c.root(1));
+    CHECK(old_primary.scalar("SELECT @@rpl_semi_sync_master_enabled") == "1");
+    CHECK(old_primary.scalar("SELECT @@rpl_semi_sync_slave_enabled") == "0");
+    CHECK(new_primary.scalar("SELECT @@rpl_semi_sync_master_enabled") == "0");
+    for (const Event& e : events_of(m, EventKind::switchover))
+        for (const EventStep& step : e.steps) CHECK(step.action.find("semi-sync") == std::string::npos);
+    m.stop();
+}
