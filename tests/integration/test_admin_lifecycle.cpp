@@ -11,6 +11,7 @@
 
 #include "tests/integration/admin_support.hpp"
 #include "tests/integration/cluster.hpp"
+#include "tests/integration/routing_support.hpp"
 
 using namespace sluice::test;
 
@@ -163,6 +164,19 @@ TEST_CASE("admin RELOAD CONFIG adds a backend: the monitor checks it and the poo
         CHECK(wait_role(a, "db3", "replica"));
         CHECK(rows_of(a, "SHOW POOLS").size() == 6);  // 2 workers x 3 backends
         CHECK(config_of(a).count("backends.db3") == 1);
+        {
+            // The added replica takes its share of the reads.
+            Nodes nodes = install_whoami(cluster);
+            Conn reader;
+            connect_or_throw(reader,
+                             {.port = client_port, .user = "app", .password = "app", .database = "t_route"});
+            int on_db3 = 0;
+            for (int i = 0; i < 200 && on_db3 == 0; ++i) {
+                if (answered_by(reader) == nodes.server_ids[2]) ++on_db3;
+                if (on_db3 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            CHECK(on_db3 > 0);
+        }
         REQUIRE_OK(a.exec("SET SERVER db3 MAINTENANCE"));
         CHECK(role_of(a, "db3") == "maintenance");
 
