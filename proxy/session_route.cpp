@@ -97,7 +97,8 @@ bool ClientSession::route_job(Job& j) {
     j.hold_until.reset();
     j.backend = target;
     j.routed = true;
-    log(Component::router).trace("{}{} -> {}", ctx(id_), j.command.name(), j.plan.reason);
+    if (log(Component::router).should_log(spdlog::level::trace))  // ctx() would format for nothing
+        log(Component::router).trace("{}{} -> {}", ctx(id_), j.command.name(), j.plan.reason);
     return true;
 }
 
