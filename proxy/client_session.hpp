@@ -126,12 +126,17 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         bool patch_id = false;       // PREPARE_OK: the statement id is rewritten to the client's
         int retries = 0;
         std::optional<protocol::ErrPacket> retry_error;  // what the client is told if the retry finds nowhere
-        std::vector<bool> excluded;                      // backends that failed this command
-        std::optional<TimePoint> hold_until;             // waiting for a primary (failover_hold_timeout)
-        std::optional<TimePoint> slot_wait_until;        // waiting for room under max_backend_connections
-        std::uint32_t client_stmt = 0;                   // statement commands: the client's statement id
-        std::size_t response_bytes = 0;  // of the response so far (PREPARE_OK's id is rewritten)
+        std::vector<bool> excluded;  // backends that failed this command (sized on the first failure)
+        std::optional<TimePoint> hold_until;       // waiting for a primary (failover_hold_timeout)
+        std::optional<TimePoint> slot_wait_until;  // waiting for room under max_backend_connections
+        std::uint32_t client_stmt = 0;             // statement commands: the client's statement id
+        std::size_t response_bytes = 0;            // of the response so far (PREPARE_OK's id is rewritten)
         TimePoint started{};
+
+        void exclude(std::size_t index) {
+            if (excluded.size() <= index) excluded.resize(index + 1, false);
+            excluded[index] = true;
+        }
     };
 
     // A statement Sluice runs on a backend for the session; the client never sees its response.

@@ -327,7 +327,7 @@ void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& 
     j.sent = false;
     j.routed = false;
     j.gtid_known = false;
-    if (index < j.excluded.size() && index != worker_.primary_index()) j.excluded[index] = true;
+    if (index != worker_.primary_index()) j.exclude(index);
     if (!connection_failed) {
         fail_job(err);
         return;

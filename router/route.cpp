@@ -47,7 +47,7 @@ class Router {
         if (!plan) plan = hint();
         if (!plan) plan = by_placement();
         plan->reason += note_;
-        return *plan;
+        return std::move(*plan);  // a copy would allocate the reason again
     }
 
   private:
