@@ -103,7 +103,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     // A binary-protocol prepared statement, under the id the client knows it by.
     struct Prepared {
         std::string sql;
-        router::Statement st;
+        std::shared_ptr<const router::Statement> st;  // classified once; each EXECUTE's job shares it
         std::uint16_t params = 0;
         std::vector<std::uint8_t> types;                   // 2 bytes per parameter, from the last execute
         std::vector<std::vector<std::uint8_t>> long_data;  // SEND_LONG_DATA payloads held until the execute
@@ -114,7 +114,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     struct Job {
         PendingCommand cmd;
         protocol::Command command;
-        std::optional<router::Statement> st;  // what route() decides on
+        std::shared_ptr<const router::Statement> st;  // what route() decides on
         router::RoutePlan plan;
         std::size_t backend = 0;
         bool routed = false;
