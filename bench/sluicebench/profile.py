@@ -126,12 +126,8 @@ def main(argv):
     finally:
         with contextlib.suppress(Exception):
             cluster.down()
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    path = os.path.join(args.out, f"{stamp}-profile.md")
-    os.makedirs(args.out, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(f"# Sluice CPU profile, {datetime.date.today().isoformat()}\n\n")
-        f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+    path, f = open_report(args, "profile", "Sluice CPU profile", info)
+    with f:
         f.write(f"- Sluice: limits.workers {args.workers}, binary {args.sluice} ({args.sluice_build})\n")
         f.write(f"- load: {args.workloads}, one at a time, {args.seconds} s each per profiler; sysbench with "
                 f"{args.threads} threads on 4 tables × 100,000 rows; churn with 8 client threads (connect, "
@@ -152,13 +148,20 @@ def main(argv):
     return 0 if ok else 1
 
 
-def write_cost(args, info, rows):
+def open_report(args, kind, title, info):
+    """DIR/<date>-<kind>.md, open for writing, its title and the machine's description written."""
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    path = os.path.join(args.out, f"{stamp}-cost.md")
+    path = os.path.join(args.out, f"{stamp}-{kind}.md")
     os.makedirs(args.out, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(f"# Sluice instructions per statement, {datetime.date.today().isoformat()}\n\n")
-        f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+    f = open(path, "w")
+    f.write(f"# {title}, {datetime.date.today().isoformat()}\n\n")
+    f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+    return path, f
+
+
+def write_cost(args, info, rows):
+    path, f = open_report(args, "cost", "Sluice instructions per statement", info)
+    with f:
         f.write(f"- Sluice: limits.workers 1, binary {args.sluice} ({args.sluice_build}); sysbench "
                 f"{args.threads} threads, 4 tables × {cost.ROWS:,} rows\n\n")
         f.write(cost.markdown(rows, args.statements))
