@@ -7,6 +7,10 @@ namespace sluice::protocol {
 std::uint8_t append_packets(std::vector<std::uint8_t>& out, std::uint8_t seq, std::string_view payload) {
     // A payload that is an exact multiple of kMaxPayload (including a 0-byte payload) ends with an
     // empty packet, so the loop always emits at least one packet shorter than kMaxPayload.
+    // At most one allocation (push_back on an empty vector would grow it to 1, 2, 4 bytes, then again for the
+    // payload); doubling keeps many appends to one buffer (result sets) amortised.
+    std::size_t need = out.size() + payload.size() + kHeaderSize * (payload.size() / kMaxPayload + 1);
+    if (need > out.capacity()) out.reserve(std::max(need, 2 * out.capacity()));
     std::size_t off = 0;
     for (;;) {
         std::size_t n = std::min(kMaxPayload, payload.size() - off);

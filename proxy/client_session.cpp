@@ -44,7 +44,9 @@ ClientSession::~ClientSession() {
 }
 
 void ClientSession::move_to(State next) {
-    log(Component::proxy).trace("{}{} -> {}", ctx(id_), state_name(state_), state_name(next));
+    // Twice per statement: ctx() formats (and allocates) even when the line is dropped, so ask first.
+    if (log(Component::proxy).should_log(spdlog::level::trace))
+        log(Component::proxy).trace("{}{} -> {}", ctx(id_), state_name(state_), state_name(next));
     state_ = next;
 }
 

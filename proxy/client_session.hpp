@@ -106,7 +106,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     // A binary-protocol prepared statement, under the id the client knows it by.
     struct Prepared {
         std::string sql;
-        router::Statement st;
+        std::shared_ptr<const router::Statement> st;  // classified once; each EXECUTE's job shares it
         std::uint16_t params = 0;
         std::vector<std::uint8_t> types;                   // 2 bytes per parameter, from the last execute
         std::vector<std::vector<std::uint8_t>> long_data;  // SEND_LONG_DATA payloads held until the execute
@@ -117,7 +117,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     struct Job {
         PendingCommand cmd;
         protocol::Command command;
-        std::optional<router::Statement> st;  // what route() decides on
+        std::shared_ptr<const router::Statement> st;  // what route() decides on
         router::RoutePlan plan;
         std::size_t backend = 0;
         bool routed = false;
@@ -129,12 +129,17 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         bool patch_id = false;       // PREPARE_OK: the statement id is rewritten to the client's
         int retries = 0;
         std::optional<protocol::ErrPacket> retry_error;  // what the client is told if the retry finds nowhere
-        std::vector<bool> excluded;                      // backends that failed this command
-        std::optional<TimePoint> hold_until;             // waiting for a primary (failover_hold_timeout)
-        std::optional<TimePoint> slot_wait_until;        // waiting for room under max_backend_connections
-        std::uint32_t client_stmt = 0;                   // statement commands: the client's statement id
-        std::size_t response_bytes = 0;  // of the response so far (PREPARE_OK's id is rewritten)
+        std::vector<bool> excluded;  // backends that failed this command (sized on the first failure)
+        std::optional<TimePoint> hold_until;       // waiting for a primary (failover_hold_timeout)
+        std::optional<TimePoint> slot_wait_until;  // waiting for room under max_backend_connections
+        std::uint32_t client_stmt = 0;             // statement commands: the client's statement id
+        std::size_t response_bytes = 0;            // of the response so far (PREPARE_OK's id is rewritten)
         TimePoint started{};
+
+        void exclude(std::size_t index) {
+            if (excluded.size() <= index) excluded.resize(index + 1, false);
+            excluded[index] = true;
+        }
     };
 
     // A statement Sluice runs on a backend for the session; the client never sees its response.

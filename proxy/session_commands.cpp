@@ -20,11 +20,18 @@ namespace sluice::proxy {
 namespace {
 
 // What the router decides for commands that carry no SQL: the primary (or the open transaction's backend).
-router::Statement primary_statement() {
-    router::Statement st;
-    st.kind = router::Kind::other;
-    st.placement = router::Placement::primary;
-    return st;
+std::shared_ptr<const router::Statement> primary_statement() {
+    static const auto shared = [] {
+        router::Statement st;
+        st.kind = router::Kind::other;
+        st.placement = router::Placement::primary;
+        return std::make_shared<const router::Statement>(std::move(st));
+    }();
+    return shared;
+}
+
+std::shared_ptr<const router::Statement> classified(std::string_view sql, router::LexerOptions options) {
+    return std::make_shared<const router::Statement>(router::classify(sql, {options}));
 }
 
 std::string quote_name(std::string_view name) {
@@ -85,14 +92,12 @@ void ClientSession::run_command(PendingCommand cmd) {
         return;
     }
     if (statement_command(cmd, *command)) return;
-    Job j;
+    Job& j = job_.emplace();  // built in place: a Job (and its Statement) is costly to move
     j.command = *command;
     switch (command->id()) {
-        case protocol::CommandByte::query:
-            j.st = router::classify(payload.substr(1), {router_.lexer_options});
-            break;
+        case protocol::CommandByte::query: j.st = classified(payload.substr(1), router_.lexer_options); break;
         case protocol::CommandByte::init_db:
-            j.st = router::classify("USE " + quote_name(payload.substr(1)), {router_.lexer_options});
+            j.st = classified("USE " + quote_name(payload.substr(1)), router_.lexer_options);
             break;
         default: break;
     }
@@ -105,7 +110,6 @@ void ClientSession::run_command(PendingCommand cmd) {
         default: break;
     }
     if (!j.st) j.st = primary_statement();
-    job_ = std::move(j);
     move_to(State::forwarding);
     advance();
 }
@@ -260,7 +264,7 @@ void ClientSession::after_success(Job& j, const protocol::ResponseTracker& t) {
             if (const auto& ok = t.prepare_ok()) {
                 std::string sql(protocol::as_view(j.cmd.payload).substr(1));
                 Prepared p;
-                p.st = router::classify(sql, {router_.lexer_options});
+                p.st = classified(sql, router_.lexer_options);
                 p.sql = std::move(sql);
                 p.params = ok->params;
                 p.last_backend = j.backend;
@@ -333,7 +337,7 @@ void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& 
     j.sent = false;
     j.routed = false;
     j.gtid_known = false;
-    if (index < j.excluded.size() && index != worker_.primary_index()) j.excluded[index] = true;
+    if (index != worker_.primary_index()) j.exclude(index);
     if (!connection_failed) {
         fail_job(err);
         return;

@@ -72,7 +72,7 @@ void ClientSession::on_internal_data(std::string_view data) {
             lose_slot(b, "malformed response");
             if (job_) {
                 job_->routed = false;
-                if (b < job_->excluded.size()) job_->excluded[b] = true;
+                job_->exclude(b);
             }
             advance();
             return;
@@ -118,7 +118,7 @@ void ClientSession::on_internal_done() {
                 }
                 lose_slot(in.backend, "a session command failed on it");
                 j.routed = false;
-                if (in.backend < j.excluded.size()) j.excluded[in.backend] = true;
+                j.exclude(in.backend);
             }
             break;
         case Internal::Kind::last_gtid:

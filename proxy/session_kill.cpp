@@ -65,7 +65,7 @@ bool ClientSession::intercept_kill(const PendingCommand& cmd) {
     j.cmd.payload.insert(j.cmd.payload.end(), sql.begin(), sql.end());
     j.cmd.first_seq = cmd.first_seq;
     j.cmd.last_seq = cmd.last_seq;
-    j.st = router::Statement{};
+    j.st = std::make_shared<const router::Statement>();
     j.routed = true;
     j.backend = target->backend < slots_.size() ? target->backend : worker_.primary_index();
     j.plan.backend = j.backend;

@@ -64,7 +64,6 @@ void ClientSession::advance() {
 
 bool ClientSession::route_job(Job& j) {
     router::TopologyView& live = worker_.view();
-    if (j.excluded.size() < live.backends.size()) j.excluded.resize(live.backends.size(), false);
     if (j.force_primary) {
         auto p = live.primary();
         if (!p) return hold(j, "no primary for a read the replica could not catch up with");
@@ -78,7 +77,7 @@ bool ClientSession::route_job(Job& j) {
         for (bool e : j.excluded) any_excluded = any_excluded || e;
         if (any_excluded) {
             router::TopologyView view = live;
-            for (std::size_t i = 0; i < view.backends.size(); ++i)
+            for (std::size_t i = 0; i < view.backends.size() && i < j.excluded.size(); ++i)
                 if (j.excluded[i]) view.backends[i].healthy = false;
             j.plan = router::route(*j.st, router_, view, rr_);
         } else {
@@ -99,7 +98,8 @@ bool ClientSession::route_job(Job& j) {
     j.hold_until.reset();
     j.backend = target;
     j.routed = true;
-    log(Component::router).trace("{}{} -> {}", ctx(id_), j.command.name(), j.plan.reason);
+    if (log(Component::router).should_log(spdlog::level::trace))  // ctx() would format for nothing
+        log(Component::router).trace("{}{} -> {}", ctx(id_), j.command.name(), j.plan.reason);
     return true;
 }
 

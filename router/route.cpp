@@ -34,6 +34,14 @@ std::string why_primary(const Statement& st) {
     return std::string(to_string(st.verb));
 }
 
+// "read: db2", appended in place: `reason + ": " + name` builds two temporaries for every routed read.
+std::string with_backend(std::string reason, std::string_view name) {
+    reason.reserve(reason.size() + 2 + name.size());
+    reason += ": ";
+    reason += name;
+    return reason;
+}
+
 class Router {
   public:
     Router(const Statement& st, const SessionState& s, const TopologyView& view, RouteState& rr)
@@ -47,7 +55,7 @@ class Router {
         if (!plan) plan = hint();
         if (!plan) plan = by_placement();
         plan->reason += note_;
-        return *plan;
+        return std::move(*plan);  // a copy would allocate the reason again
     }
 
   private:
@@ -88,7 +96,7 @@ RoutePlan Router::to_backend(std::size_t i, std::string reason) const {
     RoutePlan p;
     p.target = view_.primary() == i ? Target::primary : Target::named;
     p.backend = i;
-    p.reason = std::move(reason) + ": " + view_.backends[i].name;
+    p.reason = with_backend(std::move(reason), view_.backends[i].name);
     return p;
 }
 
@@ -119,7 +127,7 @@ RoutePlan Router::to_replica(std::string reason) {
     RoutePlan p;
     p.target = Target::replica;
     p.backend = i;
-    p.reason = reason + ": " + view_.backends[*i].name;
+    p.reason = with_backend(std::move(reason), view_.backends[*i].name);
     if (session_consistency && s_.last_write_gtid) {
         p.needs_gtid_wait = true;
         p.wait_gtid = *s_.last_write_gtid;

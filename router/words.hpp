@@ -32,7 +32,8 @@ bool is_server_variable(std::string_view name);
 
 std::string to_lower(std::string_view s);
 
-// The built-in table is sorted and without duplicates (binary search depends on it); for a unit test.
+// The built-in and clause-keyword tables are sorted and without duplicates (binary search depends on it); for
+// a unit test.
 bool builtins_sorted_for_test();
 
 }  // namespace sluice::router

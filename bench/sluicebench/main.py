@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from . import machine, procs, report, stats, workloads
-from .targets import Cluster, Direct, HAProxy, Sluice
+from .targets import Cluster, Direct, HAProxy, ReplicaPort, Sluice
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -34,7 +34,10 @@ def parse_args(argv):
     p.add_argument("--sluice", required=True, help="the sluice binary")
     p.add_argument("--sluice-build", default="", help="how that binary was built (for the report)")
     p.add_argument("--loadclient", required=True, help="bench/loadclient.c, built")
-    p.add_argument("--workers", default="1,2", help="Sluice targets, one per limits.workers value (1,2)")
+    p.add_argument("--workers", default="1,2",
+                   help="all-primary Sluice targets (read_write_split: false), one per limits.workers value (1,2)")
+    p.add_argument("--split-workers", type=int, default=2,
+                   help="limits.workers of the read/write split target, sluice-rwsplit (2; 0: no such target)")
     p.add_argument("--haproxy-threads", type=int, default=os.cpu_count(), help="HAProxy nbthread (nproc)")
     p.add_argument("--threads", help="sysbench thread counts, e.g. 8,64")
     p.add_argument("--time", type=int, dest="seconds", help="seconds per sysbench cell")
@@ -57,6 +60,11 @@ def parse_args(argv):
     a.plan = plan
     a.worker_counts = [int(x) for x in a.workers.split(",")]
     return a
+
+
+def idle_count_for(target, requested, nofile):
+    """The idle test's session count for one target: as many as the descriptor limit allows (some room left)."""
+    return min(requested, (nofile - 200) // target.descriptors_per_session)
 
 
 def raise_nofile():
@@ -107,7 +115,9 @@ class Run:
             yield r + 1, self.targets[k:] + self.targets[:k]
 
     def setup(self, nofile):
-        ports = procs.free_ports(4 + 2 * len(self.args.worker_counts))
+        self.nofile = nofile
+        split = self.args.split_workers > 0
+        ports = procs.free_ports(4 + 2 * len(self.args.worker_counts) + (2 if split else 0))
         self.cluster = Cluster(ROOT, os.path.join(self.workdir, "db"), ports[:3], nofile)
         self.say(f"cluster: primary 127.0.0.1:{ports[0]}, replicas {ports[1]}, {ports[2]} (in {self.workdir})")
         self.cluster.up()
@@ -118,6 +128,9 @@ class Run:
         for i, w in enumerate(self.args.worker_counts):
             self.targets.append(Sluice(self.workdir, self.args.sluice, ports[4 + 2 * i], ports[5 + 2 * i],
                                        ports[:3], w))
+        if split:
+            self.targets.append(Sluice(self.workdir, self.args.sluice, ports[-2], ports[-1], ports[:3],
+                                       self.args.split_workers, split=True))
         for t in self.targets:
             t.start()
             self.say(f"target {t.name} on 127.0.0.1:{t.port}" + (f" (pid {t.pid()})" if t.pid() else ""))
@@ -127,6 +140,13 @@ class Run:
         self.say(f"warm-up: oltp_read_only direct, 8 threads, {p['warmup']} s")
         workloads.run_sysbench(self.targets[0], "oltp_read_only", 8, p["warmup"], p["tables"], p["table_size"],
                                self.own_pids, self.log)
+        if split:
+            # The split target reads on the replicas: they must hold the data, and their buffer pools be warm.
+            self.cluster.wait_replicas()
+            for port in self.cluster.ports[1:]:
+                self.say(f"warm-up: oltp_read_only on the replica at {port}, 8 threads, {p['warmup']} s")
+                workloads.run_sysbench(ReplicaPort(port), "oltp_read_only", 8, p["warmup"], p["tables"],
+                                       p["table_size"], self.own_pids, self.log)
 
     def run_sysbench_cells(self):
         p = self.plan
@@ -138,7 +158,7 @@ class Run:
                         s = workloads.run_sysbench(t, workload, threads, p["seconds"], p["tables"],
                                                    p["table_size"], self.own_pids, self.log)
                         self.record(workload, threads, t, rnd, s)
-                        self.say(f"{workload:18s} {threads:4d} thr  round {rnd}  {t.name:10s} "
+                        self.say(f"{workload:18s} {threads:4d} thr  round {rnd}  {t.name:14s} "
                                  + (f"{s['qps']:10,.0f} qps  p99 {s['p99_ms']} ms  errors {s['errors']:.0f}"
                                     if s["ok"] else f"FAILED: {s.get('failure')}"))
 
@@ -151,7 +171,7 @@ class Run:
                     s = workloads.run_churn(self.args.loadclient, t, p["churn_seconds"], CHURN_THREADS,
                                             self.own_pids, self.log)
                     self.record("connection_churn", CHURN_THREADS, t, rnd, s)
-                    self.say(f"churn  round {rnd}  {t.name:10s} " + (
+                    self.say(f"churn  round {rnd}  {t.name:14s} " + (
                         f"{s['connects_per_s']:8,.0f} connects/s  errors {s['errors']}" if s["ok"]
                         else f"FAILED: {s.get('failure')}"))
         if "stream" in p["only"]:
@@ -160,7 +180,7 @@ class Run:
                     s = workloads.run_stream(self.args.loadclient, t, p["stream_rows"], self.own_pids, self.log)
                     self.record("stream", 1, t, rnd, s)
                     growth = s.get("rss_growth_kib")
-                    self.say(f"stream round {rnd}  {t.name:10s} " + (
+                    self.say(f"stream round {rnd}  {t.name:14s} " + (
                         f"{s['mib_per_s']:8,.1f} MiB/s" + (f"  RSS +{growth / 1024:.1f} MiB" if growth is not None
                                                             else "") if s["ok"] else f"FAILED: {s.get('failure')}"))
         if "idle" in p["only"]:
@@ -168,9 +188,10 @@ class Run:
             for rnd, order in self.rounds():
                 for t in order:
                     self.cluster.wait_sessions_below(baseline + 100, 300)
-                    s = workloads.run_idle(self.args.loadclient, t, p["idle_count"], self.own_pids, self.log)
+                    s = workloads.run_idle(self.args.loadclient, t, idle_count_for(t, p["idle_count"], self.nofile),
+                                           self.own_pids, self.log)
                     self.record("idle", 16, t, rnd, s)
-                    self.say(f"idle   round {rnd}  {t.name:10s} " + (
+                    self.say(f"idle   round {rnd}  {t.name:14s} " + (
                         f"{s['open']:,} open, {s['errors']} errors, {s.get('kib_per_conn', 0):.1f} KiB each"
                         if s["ok"] else f"FAILED: {s.get('failure')}"))
 
@@ -187,8 +208,10 @@ def _sigterm(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def settings_for(args, nofile, idle_count):
+def settings_for(args, nofile):
     p = args.plan
+    idle_count = min(p["idle_count"], (nofile - 200) // 2)
+    split_idle = min(p["idle_count"], (nofile - 200) // 3)
     return {
         "churn_threads": CHURN_THREADS, "churn_seconds": p["churn_seconds"], "stream_rows": p["stream_rows"],
         "idle_count": idle_count,
@@ -202,12 +225,19 @@ def settings_for(args, nofile, idle_count):
                                 "(bench/loadclient.c)",
             "large result": f"{p['stream_rows']:,} rows of 1,000 bytes, read row by row with mysql_use_result",
             "idle connections": f"{idle_count:,} sessions (requested {p['idle_count']:,}; RLIMIT_NOFILE hard limit "
-                                f"{nofile:,})",
+                                f"{nofile:,}, 2 descriptors per proxied session: the client's and the backend's)"
+                                + (f"; sluice-rwsplit {split_idle:,} (3 descriptors: the client's, the primary's "
+                                   "from the login, the replica's that ran SELECT 1)"
+                                   if args.split_workers > 0 and split_idle < idle_count else ""),
             "servers": "scripts/cluster (1 primary + 2 GTID replicas, row binlog, log_slave_updates), plus "
                        f"`{Cluster(ROOT, '', [], nofile).extra}`",
             "sluice binary": f"{args.sluice} ({args.sluice_build})",
             "sluice config": "generated: 3 backends, users fetched from the backends, auto_failover off, "
-                             "max_client/backend_connections 12000, logging warn",
+                             "max_client/backend_connections 12000, logging warn; `routing: {read_write_split: "
+                             "false}` for sluice-wN, the default (true, consistency session, max_replication_lag "
+                             "30s) for sluice-rwsplit",
+            "transactions": "oltp_read_only runs with --skip_trx=on for every target (its reads in autocommit, "
+                            "which the split may send to a replica); oltp_read_write keeps BEGIN/COMMIT",
         },
     }
 
@@ -216,9 +246,6 @@ def main(argv):
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
     nofile = raise_nofile()
-    # A proxy holds two descriptors per idle session (the client's and its backend's).
-    idle_count = min(args.plan["idle_count"], (nofile - 200) // 2)
-    args.plan["idle_count"] = idle_count
     os.makedirs(args.out, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="sb-", dir="/tmp")
     run = Run(args, workdir)
@@ -239,7 +266,7 @@ def main(argv):
         run.stop()
     info["load average at the end"] = machine.loadavg()
     info["duration"] = f"{int(time.monotonic() - run.started)} s"
-    paths = write_results(run, args, info, complete, settings_for(args, nofile, idle_count))
+    paths = write_results(run, args, info, complete, settings_for(args, nofile))
     for path in paths:
         run.say(f"wrote {path}")
     if run.failures:

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from . import machine, procs, workloads
+from . import cost, machine, procs, workloads
 from .targets import Cluster, Sluice
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -32,6 +32,10 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--seconds", type=int, default=30, help="per workload, per profiler")
     p.add_argument("--workloads", default="oltp_point_select,oltp_read_only,churn")
+    p.add_argument("--split", action="store_true", help="profile Sluice with the read/write split on")
+    p.add_argument("--cost", action="store_true",
+                   help="only instructions per statement (callgrind), split off and on, prepared and text")
+    p.add_argument("--statements", type=int, default=20_000, help="--cost: sysbench events of the larger run")
     return p.parse_args(argv)
 
 
@@ -52,7 +56,8 @@ def drive(s, workload, args, log, own):
 def callgrind(run_dir, cluster, workload, args, ports, log):
     out_file = os.path.join(run_dir, f"callgrind.{workload}.out")
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", "--collect-systime=usec"]
-    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers, wrapper=wrapper)
+    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers, split=args.split,
+               wrapper=wrapper)
     s.start()
     try:
         speed = drive(s, workload, args, log, lambda: [s.pid()])
@@ -67,7 +72,7 @@ def perf(run_dir, cluster, workload, args, ports, log):
     code, out = procs.run(["perf", "record", "-e", "cpu-clock", "-o", "/dev/null", "true"], timeout=30)
     if code != 0:
         return None, f"perf record does not work here:\n{out}"
-    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers)
+    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, args.workers, split=args.split)
     s.start()
     data = os.path.join(run_dir, f"perf.{workload}.data")
     try:
@@ -102,7 +107,14 @@ def main(argv):
     try:
         print(f"cluster in {run_dir}", flush=True)
         cluster.up()
-        workloads.sysbench_prepare(cluster.primary_port, 4, 100_000, log)
+        # --cost counts instructions, which the data's size does not change: small data, prepared quickly.
+        workloads.sysbench_prepare(cluster.primary_port, 4, cost.ROWS if args.cost else 100_000, log)
+        cluster.wait_replicas()
+        if args.cost:
+            rows = cost.measure(run_dir, cluster, args, ports[3:5], log)
+            ok = True
+            print(f"callgrind files kept in {run_dir}", flush=True)
+            return write_cost(args, info, rows)
         sections = []
         for w in args.workloads.split(","):
             print(f"{w}: callgrind", flush=True)
@@ -114,16 +126,13 @@ def main(argv):
     finally:
         with contextlib.suppress(Exception):
             cluster.down()
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    path = os.path.join(args.out, f"{stamp}-profile.md")
-    os.makedirs(args.out, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(f"# Sluice CPU profile, {datetime.date.today().isoformat()}\n\n")
-        f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+    path, f = open_report(args, "profile", "Sluice CPU profile", info)
+    with f:
         f.write(f"- Sluice: limits.workers {args.workers}, binary {args.sluice} ({args.sluice_build})\n")
         f.write(f"- load: {args.workloads}, one at a time, {args.seconds} s each per profiler; sysbench with "
                 f"{args.threads} threads on 4 tables × 100,000 rows; churn with 8 client threads (connect, "
-                "SELECT 1, close); everything to the primary\n\n")
+                "SELECT 1, close); "
+                + ("read/write split on" if args.split else "everything to the primary") + "\n\n")
         for w, (cg_speed, flat, incl), (pf_speed, pf) in sections:
             f.write(f"## {w}\n\n### callgrind: user-space instructions by function (self)\n\n")
             f.write(f"Under callgrind (serialised, ~50× slower; the speed means nothing): {cg_speed}\n\n")
@@ -137,6 +146,27 @@ def main(argv):
     if ok:
         shutil.rmtree(run_dir, ignore_errors=True)
     return 0 if ok else 1
+
+
+def open_report(args, kind, title, info):
+    """DIR/<date>-<kind>.md, open for writing, its title and the machine's description written."""
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+    path = os.path.join(args.out, f"{stamp}-{kind}.md")
+    os.makedirs(args.out, exist_ok=True)
+    f = open(path, "w")
+    f.write(f"# {title}, {datetime.date.today().isoformat()}\n\n")
+    f.write("\n".join(f"- {k}: {v}" for k, v in info.items()) + "\n")
+    return path, f
+
+
+def write_cost(args, info, rows):
+    path, f = open_report(args, "cost", "Sluice instructions per statement", info)
+    with f:
+        f.write(f"- Sluice: limits.workers 1, binary {args.sluice} ({args.sluice_build}); sysbench "
+                f"{args.threads} threads, 4 tables × {cost.ROWS:,} rows\n\n")
+        f.write(cost.markdown(rows, args.statements))
+    print(f"wrote {path}", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

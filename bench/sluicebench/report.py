@@ -3,13 +3,12 @@
 import csv
 
 from . import verdicts
-from .targets import NotWired
 
 CSV_FIELDS = ["workload", "threads", "target", "rounds", "rounds_ok", "qps", "tps", "connects_per_s", "mib_per_s",
               "min", "max",
               "qps_x_direct", "qps_x_haproxy", "p95_ms", "p99_ms", "p99_added_ms", "errors", "cpu_s_per_m",
               "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib", "kib_per_conn", "open",
-              "open_seconds", "other_load_cores", "note"]
+              "open_seconds", "other_load_cores", "replica_share", "note"]
 
 
 def write_csv(path, rows, fields):
@@ -52,9 +51,8 @@ def _mib(kib):
     return "—" if kib is None else f"{kib / 1024:.1f}"
 
 
-def _na_row(cols, lead=()):
-    cells = [*lead, NotWired.name, NotWired.note]
-    return "| " + " | ".join(cells + ["—"] * (cols - len(cells))) + " |"
+def _pct(v):
+    return "—" if v is None else f"{v * 100:.0f} %"
 
 
 def _status(r):
@@ -72,8 +70,8 @@ def sysbench_tables(rows, targets):
         out += [f"### {w}", "",
                 f"| threads | target | {unit} | QPS min–max | ×direct | ×HAProxy | p95 ms | p99 ms "
                 "| p99 added over direct ms | errors | proxy CPU s / M stmts | CPU ×HAProxy | proxy peak RSS MiB "
-                "| other load (cores) |",
-                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "| other load (cores) | answered by replicas |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for threads in sorted({r["threads"] for r in rows if r["workload"] == w}):
             for t in targets:
                 r = next((x for x in rows if x["workload"] == w and x["threads"] == threads and x["target"] == t),
@@ -86,8 +84,7 @@ def sysbench_tables(rows, targets):
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['p95_ms'], 2)} | {_n(r['p99_ms'], 2)} | "
                            f"{_signed(r.get('p99_added_ms'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
-                           f"{_n(r['other_load_cores'], 2)} |")
-            out.append(_na_row(14, lead=(str(threads),)))
+                           f"{_n(r['other_load_cores'], 2)} | {_pct(r.get('replica_share'))} |")
         out.append("")
     return out
 
@@ -109,7 +106,7 @@ def other_tables(rows, targets, settings):
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} |")
-        out += [_na_row(10), ""]
+        out.append("")
     stream = [r for r in rows if r["workload"] == "stream"]
     if stream:
         mib = settings["stream_rows"] * 1000 / (1 << 20)
@@ -126,11 +123,11 @@ def other_tables(rows, targets, settings):
                            f"{_x(r.get('qps_x_haproxy'))} | {_mib(r['rss_growth_kib'])} | "
                            f"{_n(r['cpu_s_per_gib'], 2)} | {_x(r.get('cpu_x_haproxy'))} | "
                            f"{_n(r['other_load_cores'], 2)} |")
-        out += [_na_row(9), ""]
+        out.append("")
     idle = [r for r in rows if r["workload"] == "idle"]
     if idle:
-        out += [f"### Idle connections ({settings['idle_count']:,} sessions opened by 16 client threads, each ran "
-                "`SELECT 1`, then held)", "",
+        out += [f"### Idle connections (up to {settings['idle_count']:,} sessions opened by 16 client threads, each "
+                "ran `SELECT 1`, then held)", "",
                 "| target | sessions open | errors | seconds to open | RSS KiB per session | ×HAProxy | whose RSS |",
                 "|---|---:|---:|---:|---:|---:|---|"]
         for t in targets:
@@ -139,7 +136,7 @@ def other_tables(rows, targets, settings):
                 whose = "mariadbd (the primary), for reference" if t == "direct" else "the proxy"
                 out.append(f"| {t} | {_n(r['open'])}{_status(r)} | {_n(r['errors'])} | {_n(r['open_seconds'], 1)} "
                            f"| {_n(r['kib_per_conn'], 1)} | {_x(r.get('qps_x_haproxy'))} | {whose} |")
-        out += [_na_row(7), ""]
+        out.append("")
     return out
 
 
@@ -166,7 +163,7 @@ def markdown(rows, targets, sluice_targets, settings, machine, title, complete):
     out += [f"- {k}: {v}" for k, v in settings["describe"].items()]
     out += ["", "Targets:", ""]
     out += [f"- `{name}`: {label}" for name, label in settings["target_labels"]]
-    out += [f"- `{NotWired.name}`: {NotWired.label} — {NotWired.note}", ""]
+    out += [""]
     out += ["Every figure is the median over the rounds (errors: the sum). Rounds are interleaved: each round "
             "runs every target once, and the order rotates from round to round.", ""]
     out += ["## Results", ""] + sysbench_tables(rows, targets) + other_tables(rows, targets, settings)

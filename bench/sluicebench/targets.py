@@ -83,6 +83,22 @@ class Cluster:
             time.sleep(1.0)
         raise RuntimeError(f"the primary still has {n} sessions {seconds} s after the clients closed them")
 
+    def wait_replicas(self, seconds=600):
+        """Every replica has applied what the primary logged so far (the split target reads the data there)."""
+        code, pos = self._root_sql(1, "SELECT @@gtid_binlog_pos")
+        if code != 0:
+            raise RuntimeError(f"cannot read the primary's GTID position: {pos.strip()}")
+        for node in range(2, len(self.ports) + 1):
+            code, out = self._root_sql(node, f"SELECT MASTER_GTID_WAIT('{pos.strip()}', {seconds})",
+                                       timeout=seconds + 30)
+            if code != 0 or out.strip() != "0":
+                raise RuntimeError(f"replica node{node} did not reach GTID {pos.strip()} in {seconds} s: "
+                                   f"{out.strip()}")
+
+    def _root_sql(self, node, sql, timeout=30):
+        return procs.run(["mariadb", "--no-defaults", "-uroot", "-S", os.path.join(self.dir, f"node{node}", "sock"),
+                          "--batch", "--skip-column-names", "-e", sql], timeout=timeout)
+
     @property
     def primary_port(self):
         return self.ports[0]
@@ -92,6 +108,7 @@ class Direct:
     name = "direct"
     label = "direct to the primary"
     is_proxy = False
+    descriptors_per_session = 2  # the client's (loadclient) and the server's
 
     def __init__(self, cluster):
         self.cluster = cluster
@@ -113,9 +130,23 @@ class Direct:
         return self.cluster.pids()[0]
 
 
+class ReplicaPort:
+    """A replica reached directly: only for warming its buffer pool before the split target reads there."""
+
+    is_proxy = False
+
+    def __init__(self, port):
+        self.port = port
+        self.name = f"replica-{port}"
+
+    def pid(self):
+        return None
+
+
 class HAProxy:
     name = "haproxy"
     is_proxy = True
+    descriptors_per_session = 2
 
     def __init__(self, workdir, port, primary_port, threads, maxconn):
         self.workdir, self.port, self.threads = workdir, port, threads
@@ -165,18 +196,29 @@ backend primary
 
 
 class Sluice:
+    """One Sluice process. split=False: `routing: {read_write_split: false}`, every statement to the primary;
+    split=True: the default read/write split (plain autocommit reads to the replicas)."""
+
     is_proxy = True
 
-    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, wrapper=()):
+    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, split=False, wrapper=()):
         self.wrapper = list(wrapper)  # e.g. valgrind --tool=callgrind, for bench/profile
-        self.name = f"sluice-w{workers}"
-        self.label = f"Sluice, limits.workers {workers}, everything to the primary"
+        self.split = split
+        if split:
+            self.name = "sluice-rwsplit"
+            self.label = f"Sluice with read/write split, limits.workers {workers}"
+        else:
+            self.name = f"sluice-w{workers}"
+            self.label = f"Sluice, limits.workers {workers}, every statement to the primary"
+        # Descriptors per idle session: the client's, the primary's (the login) and, with the split, the
+        # replica's that ran its SELECT 1.
+        self.descriptors_per_session = 3 if split else 2
         self.binary, self.port, self.admin_port, self.workers = binary, port, admin_port, workers
         self.config = os.path.join(workdir, f"{self.name}.yaml")
         self.log = os.path.join(workdir, f"{self.name}.log")
         self.proc = None
         with open(self.config, "w") as f:
-            f.write(sluice_config(port, admin_port, backend_ports, workers))
+            f.write(sluice_config(port, admin_port, backend_ports, workers, split))
 
     def start(self):
         code, out = procs.run([self.binary, "--check-config", self.config], timeout=30)
@@ -197,8 +239,17 @@ class Sluice:
     def pid(self):
         return self.proc.pid
 
+    def stats(self):
+        """SHOW STATS on the admin port as {name: int}, or {} when it does not answer."""
+        code, out = procs.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{self.admin_port}", "-uadmin",
+                               "-padmin", "--batch", "--skip-column-names", "-e", "SHOW STATS"], timeout=30)
+        if code != 0:
+            return {}
+        pairs = (line.split("\t") for line in out.splitlines())
+        return {p[0]: int(p[1]) for p in pairs if len(p) == 2 and p[1].isdigit()}
 
-def sluice_config(port, admin_port, backend_ports, workers):
+
+def sluice_config(port, admin_port, backend_ports, workers, split):
     backends = "".join(f"  - {{ name: db{i + 1}, host: 127.0.0.1, port: {p} }}\n" for i, p in enumerate(backend_ports))
     # Automatic failover is off and the monitor is patient: with 512 sysbench threads on 2 cores a health check
     # can take seconds, and a promotion in the middle of a run would measure something else.
@@ -224,14 +275,8 @@ limits:
   max_backend_connections: 12000
   connect_timeout: 30s
   handshake_timeout: 60s
+routing:
+  read_write_split: {"true" if split else "false"}
 logging:
   level: warn
 """
-
-
-class NotWired:
-    """A column the issue asks for whose feature does not exist yet: reported as such, never measured."""
-
-    name = "sluice-rwsplit"
-    label = "Sluice with read/write split"
-    note = "n/a (router not wired)"

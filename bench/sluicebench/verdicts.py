@@ -82,7 +82,9 @@ def evaluate(rows, sluice_targets):
 
 
 def best_workers(rows, sluice_targets):
-    """Per sysbench cell, which Sluice worker count had the most QPS and which the least CPU per statement."""
+    """Per sysbench cell, which Sluice worker count had the most QPS and which the least CPU per statement
+    (the all-primary targets only: the split target differs in more than its worker count)."""
+    sluice_targets = [t for t in sluice_targets if t.startswith("sluice-w")]
     lines = []
     cells = sorted({(r["workload"], r["threads"]) for r in rows if r["workload"].startswith("oltp_")},
                    key=lambda c: (c[0], c[1]))

@@ -1,0 +1,90 @@
+"""bench/profile --cost: user-space instructions Sluice spends per statement, from callgrind, deterministic
+enough to decide optimisations on a shared machine (wall-clock figures there are noise).
+
+For each (Sluice config, sysbench statement mode) it runs oltp_point_select through a Sluice under callgrind
+twice, with a small and a large fixed number of events (sysbench --events, --time=0), and divides the
+difference in the worker thread's instructions by the difference in statements: start-up, logins and
+COM_STMT_PREPAREs cancel out, and so does the monitor (its own thread, left out). What is left is the cost of
+one statement's way through the worker: read, classify, route, forward, response, bookkeeping.
+"""
+
+import glob
+import os
+import re
+
+from . import procs, workloads
+from .targets import Sluice
+
+ROWS = 10_000  # per table, 4 tables
+# (name, read_write_split)
+CONFIGS = [("all-primary", False), ("split", True)]
+# sysbench --db-ps-mode: auto = COM_STMT_EXECUTE (classified once, at PREPARE); disable = COM_QUERY text
+MODES = [("prepared", "auto"), ("text", "disable")]
+
+
+def thread_instructions(out_prefix):
+    """{file: instructions} of each thread's callgrind file, and which file is the worker's."""
+    totals, worker = {}, None
+    for path in sorted(glob.glob(out_prefix + "*")):
+        with open(path, errors="replace") as f:
+            text = f.read()
+        m = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.M)
+        totals[path] = int(m.group(1)) if m else 0
+        if "ClientSession::run_command" in text and (worker is None or totals[path] > totals[worker]):
+            worker = path
+    return totals, worker
+
+
+def one(run_dir, cluster, args, ports, split, ps_mode, events, tag, log):
+    out_prefix = os.path.join(run_dir, f"cost.{tag}.out")
+    wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_prefix}", "--separate-threads=yes"]
+    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
+    s.start()
+    try:
+        argv = workloads.sysbench_argv("oltp_point_select", s.port, args.threads, 0, 4, ROWS)
+        argv[-1:-1] = [f"--events={events}", f"--db-ps-mode={ps_mode}"]
+        before = s.stats()
+        code, out = procs.run(argv, timeout=3600)
+        after = s.stats()
+        log.write(f"=== cost {tag}\n{' '.join(argv)}\n{out}\n")
+        if code != 0:
+            raise RuntimeError(f"sysbench failed ({tag}): {out[-500:]}")
+    finally:
+        procs.stop(s.proc, timeout=180)
+    statements = after.get("statements", 0) - before.get("statements", 0)
+    replica = after.get("replica_reads", 0) - before.get("replica_reads", 0)
+    totals, worker = thread_instructions(out_prefix)
+    if worker is None:
+        raise RuntimeError(f"no worker thread in {out_prefix}*")
+    return {"statements": statements, "replica_reads": replica, "worker_ir": totals[worker],
+            "worker_file": worker}
+
+
+def measure(run_dir, cluster, args, ports, log):
+    """[(config, mode, instructions per statement, replica share, the two runs)]"""
+    small, large = max(1, args.statements // 10), args.statements
+    rows = []
+    for cname, split in CONFIGS:
+        for mname, ps_mode in MODES:
+            print(f"cost: {cname}, {mname}: {small} and {large} events under callgrind", flush=True)
+            a = one(run_dir, cluster, args, ports, split, ps_mode, small, f"{cname}.{mname}.{small}", log)
+            b = one(run_dir, cluster, args, ports, split, ps_mode, large, f"{cname}.{mname}.{large}", log)
+            n = b["statements"] - a["statements"]
+            per = (b["worker_ir"] - a["worker_ir"]) / n if n > 0 else None
+            share = b["replica_reads"] / b["statements"] if b["statements"] else None
+            rows.append((cname, mname, per, share, a, b))
+            print(f"cost: {cname}, {mname}: {per:,.0f} instructions per statement" if per else "cost: ?",
+                  flush=True)
+    return rows
+
+
+def markdown(rows, statements):
+    out = ["## Instructions per statement (callgrind, worker thread)", "",
+           f"oltp_point_select, {statements:,} minus {max(1, statements // 10):,} events; the difference in the "
+           "worker thread's instructions divided by the difference in statements Sluice answered (SHOW STATS).",
+           "", "| Sluice | statements sent as | instructions / statement | answered by replicas |",
+           "|---|---|---:|---:|"]
+    for cname, mname, per, share, _, _ in rows:
+        out.append(f"| {cname} | {mname} | {per:,.0f} | {share * 100:.0f} % |" if per is not None and
+                   share is not None else f"| {cname} | {mname} | — | — |")
+    return "\n".join(out) + "\n"
