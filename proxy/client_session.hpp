@@ -176,6 +176,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::size_t slot_of(const BackendConn& b) const { return b.backend_index(); }
     std::string backend_name(std::size_t index) const;
     void count_outstanding(Job& j, bool on);
+    // Tells the registry (for KILL from other sessions) which backend thread runs this session's statements;
+    // only when it changed, so consecutive statements on one connection take no lock.
+    void publish_backend(std::uint32_t thread, std::size_t backend);
 
     // commands (session_commands.cpp)
     void on_client_payload(std::string_view payload, std::uint8_t first_seq, std::uint8_t last_seq);
@@ -252,6 +255,8 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::unordered_map<std::uint32_t, Prepared> prepared_;
     std::uint32_t next_stmt_id_ = 1;
     std::uint32_t last_prepared_ = 0;
+    std::uint32_t published_thread_ = 0;
+    std::size_t published_backend_ = 0;
     std::uint64_t statements_ = 0;
     std::uint64_t errors_ = 0;
 

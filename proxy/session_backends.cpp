@@ -89,6 +89,13 @@ void ClientSession::count_outstanding(Job& j, bool on) {
         --n;
 }
 
+void ClientSession::publish_backend(std::uint32_t thread, std::size_t backend) {
+    if (thread == published_thread_ && backend == published_backend_) return;
+    published_thread_ = thread;
+    published_backend_ = backend;
+    worker_.runtime().sessions.set_backend(id_, thread, backend);
+}
+
 void ClientSession::lose_slot(std::size_t index, std::string_view why) {
     Slot& s = slots_[index];
     if (s.conn) {
@@ -110,7 +117,7 @@ void ClientSession::release_slots() {
             worker_.graveyard().bury(std::move(s.conn));
         s = Slot{};
     }
-    worker_.runtime().sessions.set_backend(id_, 0);
+    publish_backend(0, 0);
 }
 
 }  // namespace sluice::proxy

@@ -292,7 +292,7 @@ void ClientSession::after_success(Job& j, const protocol::ResponseTracker& t) {
 
 void ClientSession::on_backend_ready(BackendConn& b) {
     if (state_ == State::connecting_backend) {
-        worker_.runtime().sessions.set_backend(id_, b.thread_id(), slot_of(b));
+        publish_backend(b.thread_id(), slot_of(b));
         on_login_done();
         return;
     }

@@ -143,7 +143,7 @@ void ClientSession::send_job(Job& j) {
     }
     s.conn->conn().write(std::move(out));
     j.sent = true;
-    worker_.runtime().sessions.set_backend(id_, s.conn->thread_id(), j.backend);
+    publish_backend(s.conn->thread_id(), j.backend);
     if (!j.command.expects_response()) {  // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA
         finish_job();
         return;
