@@ -230,6 +230,16 @@ Reply show_config(const Context& ctx, const Args& args) {
                          {"monitor.failover_timeout_ms", ms(m.failover_timeout)},
                          {"monitor.switchover_timeout_ms", ms(m.switchover_timeout)},
                          {"monitor.failover_hold_timeout_ms", ms(m.failover_hold_timeout)},
+                         {"monitor.semi_sync", m.semi_sync == health::SemiSync::off ? "off" : "auto"}});
+    const RoutingConfig& r = c.routing;
+    kv.insert(kv.end(), {{"routing.read_write_split", yes_no(r.read_write_split)},
+                         {"routing.max_replication_lag_ms", ms(r.max_replication_lag)},
+                         {"routing.fallback", r.fallback == ReadFallback::error ? "error" : "primary"},
+                         {"routing.consistency", r.consistency == ConsistencyMode::none     ? "none"
+                                                 : r.consistency == ConsistencyMode::global ? "global"
+                                                                                            : "session"},
+                         {"routing.gtid_wait_timeout_ms", ms(r.gtid_wait_timeout)},
+                         {"routing.read_retry", yes_no(r.read_retry)},
                          {"users.fetch_from_backends", yes_no(c.users.fetch_from_backends)},
                          {"users.refresh_min_interval_ms", ms(c.users.refresh_min_interval)}});
     for (const auto& u : c.users.list)

@@ -235,6 +235,10 @@ TEST_CASE("admin: SHOW VERSION, SERVERS, STATS, EVENTS and CONFIG") {
     CHECK(kv.at("monitor.password") == "********");
     CHECK(kv.at("backends.db1") == "10.0.0.1:3306 priority=0 never_promote=no");
     CHECK(kv.at("listen") == "127.0.0.1:6033");
+    CHECK(kv.at("monitor.semi_sync") == "auto");
+    CHECK(kv.at("routing.read_write_split") == "yes");
+    CHECK(kv.at("routing.consistency") == "session");
+    CHECK(kv.at("routing.max_replication_lag_ms") == "30000");
     for (const auto& [k, v] : kv) CHECK(v.find("secret") == std::string::npos);
 }
 
