@@ -38,6 +38,7 @@ void ClientSession::advance() {
         }
         if (j.plan.needs_gtid_wait && s.waited_gtid != j.plan.wait_gtid) {
             auto timeout = std::chrono::duration<double>(worker_.runtime().config.routing.gtid_wait_timeout);
+            Counters::add(worker_.counters().gtid_waits);
             start_internal(
                 Internal::Kind::gtid_wait, j.backend,
                 fmt::format("SELECT MASTER_GTID_WAIT('{}', {:.3f})", j.plan.wait_gtid, timeout.count()));
