@@ -54,6 +54,7 @@ ReloadPlan plan_reload(const Config& running, const Config& fresh) {
     take(l.max_packet_size, f.max_packet_size, "limits.max_packet_size", p.applied);
     take(l.shutdown_timeout, f.shutdown_timeout, "limits.shutdown_timeout", p.applied);
     take(n.users.list, fresh.users.list, "users.list", p.applied);
+    take(n.routing, fresh.routing, "routing", p.applied);
     take(n.admin.user, fresh.admin.user, "admin.user", p.applied);
     take(n.admin.password, fresh.admin.password, "admin.password", p.applied);
 

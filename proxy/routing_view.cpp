@@ -33,11 +33,11 @@ router::RouteSettings route_settings(const RoutingConfig& c) {
 }
 
 router::TopologyView make_view(const health::Topology* topology, const Runtime& rt,
-                               const router::TopologyView& previous,
+                               const RoutingConfig& routing, const router::TopologyView& previous,
                                std::chrono::steady_clock::time_point now) {
     router::TopologyView view;
-    view.settings = route_settings(rt.config.routing);
-    bool split = rt.config.routing.read_write_split;
+    view.settings = route_settings(routing);
+    bool split = routing.read_write_split;
     bool known = topology && topology->version > 0;
     int failcount = rt.config.monitor.failcount;
     view.backends.reserve(rt.backends.size());

@@ -16,7 +16,7 @@ router::RouteSettings route_settings(const RoutingConfig& c);
 
 // `previous` supplies the outstanding counts (same backends, same order).
 router::TopologyView make_view(const health::Topology* topology, const Runtime& rt,
-                               const router::TopologyView& previous,
+                               const RoutingConfig& routing, const router::TopologyView& previous,
                                std::chrono::steady_clock::time_point now);
 
 }  // namespace sluice::proxy

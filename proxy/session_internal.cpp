@@ -169,7 +169,7 @@ void ClientSession::on_internal_done() {
 }
 
 bool ClientSession::consistency_step(Job& j) {
-    const RoutingConfig& cfg = worker_.runtime().config.routing;
+    const RoutingConfig& cfg = worker_.routing();
     if (cfg.consistency == ConsistencyMode::none || j.gtid_known) return true;
     if (router_.in_transaction || !router_.autocommit) return true;
     const router::Statement& st = *j.st;

@@ -37,7 +37,7 @@ void ClientSession::advance() {
             for (std::string_view sql : router_.history.replay()) s.missed.emplace_back(sql);
         }
         if (j.plan.needs_gtid_wait && s.waited_gtid != j.plan.wait_gtid) {
-            auto timeout = std::chrono::duration<double>(worker_.runtime().config.routing.gtid_wait_timeout);
+            auto timeout = std::chrono::duration<double>(worker_.routing().gtid_wait_timeout);
             Counters::add(worker_.counters().gtid_waits);
             start_internal(
                 Internal::Kind::gtid_wait, j.backend,
@@ -126,7 +126,7 @@ bool ClientSession::hold(Job& j, std::string_view why) {
 // A read outside a transaction whose backend failed before the client saw any of its answer runs once more,
 // elsewhere; nothing else may be repeated (its effect on the failed server is unknown).
 bool ClientSession::may_retry(const Job& j) const {
-    if (!worker_.runtime().config.routing.read_retry || j.retries > 0 || j.to_client || !j.st) return false;
+    if (!worker_.routing().read_retry || j.retries > 0 || j.to_client || !j.st) return false;
     if (router_.in_transaction || !router_.autocommit) return false;
     return j.st->placement == router::Placement::replica_ok &&
            j.command.id() != protocol::CommandByte::stmt_prepare;

@@ -19,6 +19,7 @@ Worker::Worker(Runtime& runtime, int index)
       index_(index),
       pool_(graveyard_, runtime.config.limits.max_backend_connections, pool_stats_),
       limits_(runtime.live_config()->limits),
+      routing_(runtime.live_config()->routing),
       listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }) {
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_async_, on_stop);
@@ -110,6 +111,8 @@ void Worker::notify_config() {
 void Worker::on_config(uv_async_t* h) {
     auto* self = static_cast<Worker*>(h->data);
     self->limits_ = self->runtime_.live_config()->limits;
+    self->routing_ = self->runtime_.live_config()->routing;
+    self->refresh_view();
 }
 
 void Worker::notify_topology() {
@@ -127,7 +130,7 @@ void Worker::on_topology(uv_async_t* h) {
 
 void Worker::refresh_view() {
     if (runtime_.monitor) topology_ = runtime_.monitor->snapshot();
-    view_ = make_view(topology_.get(), runtime_, view_, std::chrono::steady_clock::now());
+    view_ = make_view(topology_.get(), runtime_, routing_, view_, std::chrono::steady_clock::now());
 }
 
 bool Worker::writes_on_hold() const {

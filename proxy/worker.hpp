@@ -67,6 +67,7 @@ class Worker {
     void notify_config();
     // This loop's copy of the reloadable limits.
     const LimitsConfig& limits() const { return limits_; }
+    const RoutingConfig& routing() const { return routing_; }
 
     int index() const { return index_; }
     uv_loop_t* loop() { return &loop_; }
@@ -106,6 +107,7 @@ class Worker {
     BackendPool pool_;
     QueryDigest digests_;
     LimitsConfig limits_;
+    RoutingConfig routing_;
     Counters counters_;
     Listener listener_;
     uv_async_t stop_async_{};

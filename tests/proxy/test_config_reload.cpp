@@ -55,3 +55,15 @@ TEST_CASE("config reload: backends added after the running ones apply") {
     CHECK(r.added_backends.empty());
     CHECK(describe(r) == "reloaded: no change; needs a restart (kept as running): backends");
 }
+
+TEST_CASE("config reload: the routing section applies") {
+    Config running;
+    running.backends = {{"db1", "10.0.0.1", 3306, 0, false}};
+    Config fresh = running;
+    fresh.routing.max_replication_lag = std::chrono::milliseconds(5000);
+    fresh.routing.read_write_split = false;
+    ReloadPlan p = plan_reload(running, fresh);
+    CHECK(p.next.routing.max_replication_lag == std::chrono::milliseconds(5000));
+    CHECK_FALSE(p.next.routing.read_write_split);
+    CHECK(describe(p) == "reloaded: routing");
+}
