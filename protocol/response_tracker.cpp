@@ -261,6 +261,7 @@ TrackerStatus ResponseTracker::finish_ok(std::string_view head) {
     auto ok = peek_ok(head);
     if (!ok) return move_to(State::failed);
     last_ok_ = *ok;
+    warnings_ = ok->warnings;
     return finish_with_status(ok->status_flags);
 }
 
@@ -268,6 +269,7 @@ TrackerStatus ResponseTracker::finish_terminator(std::string_view head, std::siz
     if (!is_eof(head, length)) return finish_ok(head);  // the 0xFE OK of CLIENT_DEPRECATE_EOF
     auto eof = peek_eof(head);
     if (!eof) return move_to(State::failed);
+    warnings_ = eof->warnings;
     return finish_with_status(eof->status_flags);
 }
 

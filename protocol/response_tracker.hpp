@@ -76,6 +76,8 @@ class ResponseTracker {
     ServerStatus server_status() const { return server_status_; }
     bool in_transaction() const { return has_status(server_status_, status::kInTrans); }
     bool cursor_opened() const { return cursor_opened_; }
+    // The warning count of the last OK/EOF (what SHOW WARNINGS would list after it).
+    std::uint16_t warnings() const { return warnings_; }
 
     const std::optional<OkView>& last_ok() const { return last_ok_; }
     // The ERR that ended the response; its message is cut short when only a head was fed.
@@ -116,6 +118,7 @@ class ResponseTracker {
     std::uint64_t defs_left_ = 0;
     ServerStatus server_status_ = 0;
     bool cursor_opened_ = false;
+    std::uint16_t warnings_ = 0;
     std::optional<OkView> last_ok_;
     std::optional<ErrPacket> error_;
     std::optional<PrepareOk> prepare_ok_;

@@ -47,10 +47,16 @@ bool BackendPool::evict_one(std::size_t backend) {
     return false;
 }
 
-void BackendPool::release(std::unique_ptr<BackendConn> b) {
+void BackendPool::release(std::unique_ptr<BackendConn> b, bool pristine) {
     if (!b || b->state() != BackendConn::State::ready || idle_.size() + resetting_.size() >= max_idle_)
         return;
     b->set_listener(this);
+    if (pristine) {
+        b->conn().start_reading();  // to hear of a close while it waits
+        BackendUse::up(idle_count(*b));
+        idle_.push_back(std::move(b));
+        return;
+    }
     // Reset the session, then select the login's database again: a client's USE must not leak to the next
     // one.
     std::vector<std::uint8_t> out;

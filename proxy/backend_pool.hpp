@@ -38,7 +38,9 @@ class BackendPool final : public BackendListener {
     // An idle connection for this login, or null. The caller becomes its listener.
     std::unique_ptr<BackendConn> acquire(const PoolKey& key);
     // Takes a connection whose last response ended cleanly; resets it and offers it again when that succeeds.
-    void release(std::unique_ptr<BackendConn> b);
+    // A `pristine` one (it ran nothing but plain reads that left no warning or error behind, in the login's
+    // database) has no session state to reset and is offered at once.
+    void release(std::unique_ptr<BackendConn> b, bool pristine = false);
     // Closes one idle connection to this backend (to free a slot for another login); false when there is
     // none.
     bool evict_one(std::size_t backend);

@@ -95,7 +95,8 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     // The session's connection to one backend.
     struct Slot {
         std::unique_ptr<BackendConn> conn;
-        bool fresh = true;  // the session-command history is still to be replayed on it
+        bool fresh = true;   // the session-command history is still to be replayed on it
+        bool dirty = false;  // ran something that may leave session state: the pool must reset it
         std::vector<std::string>
             missed;  // session commands run elsewhere since; replayed before its next use
         std::unordered_map<std::uint32_t, std::uint32_t> statements;  // client statement id -> this backend's

@@ -112,7 +112,7 @@ void ClientSession::lose_slot(std::size_t index, std::string_view why) {
 void ClientSession::release_slots() {
     for (Slot& s : slots_) {
         if (s.conn && s.conn->state() == BackendConn::State::ready)
-            worker_.pool().release(std::move(s.conn));
+            worker_.pool().release(std::move(s.conn), !s.dirty);
         else if (s.conn)
             worker_.graveyard().bury(std::move(s.conn));
         s = Slot{};

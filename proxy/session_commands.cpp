@@ -34,6 +34,19 @@ std::shared_ptr<const router::Statement> classified(std::string_view sql, router
     return std::make_shared<const router::Statement>(router::classify(sql, {options}));
 }
 
+// A plain read that succeeded without a warning leaves nothing on its connection that a later client could
+// see (no variable, no diagnostics, no FOUND_ROWS): the connection can go back to the pool without a reset.
+bool leaves_no_state(protocol::Command command, const router::Statement* st,
+                     const protocol::ResponseTracker& t) {
+    using router::Flag;
+    if (command.id() != protocol::CommandByte::ping &&
+        (command.id() != protocol::CommandByte::query || !st || st->kind != router::Kind::read ||
+         st->placement != router::Placement::replica_ok ||
+         st->flags.any(Flag::calc_found_rows | Flag::found_rows | Flag::diagnostics | Flag::multi_statement)))
+        return false;
+    return !t.error() && t.warnings() == 0;
+}
+
 std::string quote_name(std::string_view name) {
     std::string out = "`";
     for (char c : name) {
@@ -234,6 +247,7 @@ void ClientSession::on_response_complete() {
         after_success(j, t);
     }
     if (j.backend != worker_.primary_index()) Counters::add(counters.replica_reads);
+    if (!leaves_no_state(j.command, j.st.get(), t)) slots_[j.backend].dirty = true;
     probe_.finished(worker_, t.rows(), router_.in_transaction, router_.database, held_backends());
     finish_job();
 }

@@ -38,6 +38,8 @@ void ClientSession::start_internal(Internal::Kind kind, std::size_t backend, std
     in.kind = kind;
     in.backend = backend;
     in.sql = std::move(sql);
+    // A replayed session command or a prepared statement is state the pool must reset.
+    if (kind == Internal::Kind::replay || kind == Internal::Kind::prepare) slots_[backend].dirty = true;
     auto command =
         kind == Internal::Kind::prepare ? protocol::CommandByte::stmt_prepare : protocol::CommandByte::query;
     std::string payload(1, static_cast<char>(command));

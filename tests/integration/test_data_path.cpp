@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 
+#include "tests/integration/admin_support.hpp"
 #include "tests/integration/cluster.hpp"
 
 using namespace sluice::test;
@@ -464,4 +465,48 @@ TEST_CASE("prepared statements: the remaining parameter types round-trip through
     CHECK(c.scalar("SELECT CONCAT_WS('|', t, sm, m, f, dc, d, tm, ts, y, HEX(bt), e, j) FROM ps2 LIMIT 1") ==
           "-7|-300|70000|1.5|1234.567|2026-02-28|13:14:15.123|2026-11-23 03:00:00.654321|2026|81|b|{\"k\": "
           "[1, 2]}");
+}
+
+TEST_CASE("pooled connections: what one client left never reaches the next") {
+    // One worker, so that every client draws from one pool.
+    Sluice s(shared_cluster(), "limits:\n  workers: 1\n");
+    ConnectOptions app{.port = s.client_port(), .user = "app", .password = "app"};
+    auto stat = [&](const std::string& name) {
+        Conn a;
+        connect_or_throw(a, {.port = s.admin_port(), .user = "admin", .password = "admin"});
+        for (auto& r : rows_of(a, "SHOW STATS"))
+            if (r["name"] == name) return std::stoull(r["value"].value_or("0"));
+        return 0ULL;
+    };
+    for (int round = 0; round < 3; ++round) {
+        {
+            Conn a;
+            connect_or_throw(a, app);
+            REQUIRE_OK(a.exec("SET @leak = 7"));
+            CHECK(a.scalar("SELECT @leak") == "7");
+            std::vector<Row> rows;
+            REQUIRE_OK(a.exec("SELECT CAST('x' AS INT)", &rows));  // leaves a warning behind
+            REQUIRE_OK(a.exec("CREATE DATABASE IF NOT EXISTS t_pool"));
+            REQUIRE_OK(a.exec("CREATE TEMPORARY TABLE IF NOT EXISTS t_pool.t_leak (i INT)"));
+        }
+        Conn b;
+        connect_or_throw(b, app);
+        CHECK(b.scalar("SELECT IFNULL(@leak, 'none')") == "none");
+        CHECK(b.scalar("/* sluice: primary */ SELECT IFNULL(@leak, 'none')") == "none");
+        std::vector<Row> warnings;
+        REQUIRE_OK(b.exec("SHOW WARNINGS", &warnings));
+        CHECK(warnings.empty());
+        CHECK(b.exec(
+            "/* sluice: primary */ SELECT * FROM t_pool.t_leak"));  // the temporary table is gone: an error
+    }
+    // Plain reads leave nothing to reset: their connections go back to the pool at once and are reused.
+    auto hits = stat("pool_hits");
+    for (int i = 0; i < 5; ++i) {
+        Conn c;
+        connect_or_throw(c, app);
+        CHECK(c.scalar("SELECT 1") == "1");
+    }
+    auto hits_after = stat("pool_hits");
+    MESSAGE("pool hits over 5 connect / SELECT 1 / quit rounds: " << hits_after - hits);
+    CHECK(hits_after - hits >= 5);
 }
