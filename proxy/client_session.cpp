@@ -60,7 +60,8 @@ void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
         if (slot.conn) slot.conn->check_deadline(now);
         if (state_ == State::closed) return;
     }
-    if (job_ && !job_->sent && !internal_ && (job_->hold_until || job_->slot_wait_until)) advance();
+    if (job_ && !job_->sent && !internal_ && (job_->hold_until || job_->slot_wait_until || job_->retry_at))
+        advance();
     if (state_ == State::closed) return;
     if (discarding_ && now >= deadline_) {
         end("oversized packet");

@@ -131,7 +131,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         int retries = 0;
         std::optional<protocol::ErrPacket> retry_error;  // what the client is told if the retry finds nowhere
         std::vector<bool> excluded;  // backends that failed this command (sized on the first failure)
-        std::optional<TimePoint> hold_until;       // waiting for a primary (failover_hold_timeout)
+        std::optional<TimePoint> hold_until;  // waiting for a primary (failover_hold_timeout)
+        std::optional<TimePoint> retry_at;    // refused by a primary turning read-only: runs again after this
+        int read_only_retries = 0;
         std::optional<TimePoint> slot_wait_until;  // waiting for room under max_backend_connections
         std::uint32_t client_stmt = 0;             // statement commands: the client's statement id
         std::size_t response_bytes = 0;            // of the response so far (PREPARE_OK's id is rewritten)
@@ -202,6 +204,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     bool route_job(Job& j);  // false: waiting (or the job ended)
     bool hold(Job& j, std::string_view why);
     bool may_retry(const Job& j) const;
+    // The primary refused the statement with 1290 (read-only: a switchover has begun): nothing ran, so it
+    // runs again on the new primary. True when the job was taken back for that.
+    bool retry_refused_write(Job& j);
     void send_job(Job& j);
 
     // internal statements (session_internal.cpp)

@@ -192,6 +192,7 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         if (status == protocol::TrackerStatus::need_client)
             framer_.expect_sequence(scanner_.expected_sequence());
         if (status == protocol::TrackerStatus::complete) {
+            if (pos == data.size() && retry_refused_write(j)) return;
             std::string_view mine = data.substr(0, pos);
             if (j.command.id() == protocol::CommandByte::stmt_prepare) {
                 std::vector<std::uint8_t> out;

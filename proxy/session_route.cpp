@@ -64,6 +64,10 @@ void ClientSession::advance() {
 }
 
 bool ClientSession::route_job(Job& j) {
+    if (j.retry_at) {
+        if (std::chrono::steady_clock::now() < *j.retry_at) return false;  // the clock comes back
+        j.retry_at.reset();
+    }
     router::TopologyView& live = worker_.view();
     if (j.force_primary) {
         auto p = live.primary();
@@ -132,6 +136,26 @@ bool ClientSession::may_retry(const Job& j) const {
            j.command.id() != protocol::CommandByte::stmt_prepare;
 }
 
+bool ClientSession::retry_refused_write(Job& j) {
+    const auto& err = tracker_->error();
+    if (!err || err->code != protocol::er::kOptionPreventsStatement.code || j.to_client || !j.st)
+        return false;
+    if (j.plan.target != router::Target::primary || router_.in_transaction || !router_.autocommit ||
+        j.st->has(router::Flag::multi_statement) || j.read_only_retries >= 20)
+        return false;
+    ++j.read_only_retries;
+    log(Component::router)
+        .info("{}the primary refused a statement as read-only (a switchover?): running it again shortly",
+              ctx(id_, backend_name(j.backend)));
+    count_outstanding(j, false);
+    tracker_.reset();
+    j.sent = false;
+    j.routed = false;
+    j.gtid_known = false;
+    j.retry_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+    return true;
+}
+
 void ClientSession::send_job(Job& j) {
     Slot& s = slots_[j.backend];
     std::vector<std::uint8_t> out;
@@ -159,7 +183,10 @@ void ClientSession::send_job(Job& j) {
 }
 
 void ClientSession::on_topology_changed() {
-    if (job_ && !job_->sent && !internal_ && job_->hold_until) advance();
+    if (job_ && !job_->sent && !internal_ && (job_->hold_until || job_->retry_at)) {
+        job_->retry_at.reset();  // the primary may have changed: route again now
+        advance();
+    }
 }
 
 }  // namespace sluice::proxy

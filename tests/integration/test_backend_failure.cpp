@@ -171,3 +171,35 @@ TEST_CASE(
     MESSAGE(acknowledged.size() << " writes acknowledged, " << lost << " of them missing on the new primary");
     CHECK(lost == 0);
 }
+
+TEST_CASE(
+    "a primary read-only for a moment (a switchover's first step): autocommit writes wait, none fails") {
+    Cluster c(2);
+    Sluice s(c, "monitor:\n  user: monitor\n  password: monitor\n  auto_failover: false\n");
+    Conn writer;
+    connect_or_throw(writer, {.port = s.client_port(), .user = "app", .password = "app"});
+    REQUIRE_OK(writer.exec("CREATE DATABASE IF NOT EXISTS t_ro"));
+    REQUIRE_OK(writer.exec("CREATE OR REPLACE TABLE t_ro.w (id INT PRIMARY KEY)"));
+    Conn root;
+    connect_or_throw(root, c.root(0));
+    REQUIRE_OK(root.exec("SET GLOBAL read_only = 1"));
+    std::thread lift([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        REQUIRE_OK(root.exec("SET GLOBAL read_only = 0"));
+    });
+    Clock::time_point start = Clock::now();
+    auto err = writer.exec("INSERT INTO t_ro.w VALUES (1)");
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    lift.join();
+    CHECK_FALSE(err);
+    MESSAGE("the write refused as read-only ran again and succeeded after " << ms << " ms");
+    CHECK(writer.scalar("/* sluice: primary */ SELECT COUNT(*) FROM t_ro.w") == "1");
+    // Inside a transaction nothing is repeated: the client gets the server's refusal.
+    REQUIRE_OK(root.exec("SET GLOBAL read_only = 1"));
+    REQUIRE_OK(writer.exec("BEGIN"));
+    auto in_tx = writer.exec("INSERT INTO t_ro.w VALUES (2)");
+    REQUIRE(in_tx);
+    CHECK(in_tx->code == 1290);
+    REQUIRE_OK(writer.exec("ROLLBACK"));
+    REQUIRE_OK(root.exec("SET GLOBAL read_only = 0"));
+}
