@@ -6,12 +6,8 @@
 namespace sluice::protocol {
 
 namespace {
-std::uint32_t header_length(const char* p) {
-    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[0])) |
-           static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[1])) << 8 |
-           static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[2])) << 16;
-}
-constexpr std::size_t kSeqOffset = 3;  // after the 3-byte length
+using detail::header_length;
+using detail::kSeqOffset;
 }  // namespace
 
 std::optional<PacketHeader> peek_header(std::string_view bytes) {

@@ -10,6 +10,7 @@
 // Both check sequence ids and a caller-given maximum payload size, the latter from the header alone so an
 // oversized payload is refused before its body arrives.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,15 @@
 #include "protocol/result.hpp"
 
 namespace sluice::protocol {
+
+namespace detail {
+inline std::uint32_t header_length(const char* p) {
+    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[0])) |
+           static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[1])) << 8 |
+           static_cast<std::uint32_t>(static_cast<std::uint8_t>(p[2])) << 16;
+}
+inline constexpr std::size_t kSeqOffset = 3;  // after the 3-byte length
+}  // namespace detail
 
 struct PacketHeader {
     std::uint32_t length = 0;  // payload bytes in this packet (not the logical payload)
@@ -113,10 +123,44 @@ struct ScanStep {
     std::optional<PayloadHead> payload_end;    // set when a logical payload ended in this step
 };
 
+// A logical payload held whole, in one packet, in the chunk given to PacketScanner::whole().
+struct WholePayload {
+    std::size_t consumed = 0;  // header and payload
+    std::string_view head;     // the first min(length, kPayloadHeadBytes) bytes of the payload, in the chunk
+    std::size_t length = 0;
+    std::uint8_t seq = 0;
+};
+
 class PacketScanner {
   public:
     explicit PacketScanner(std::size_t max_payload, SequenceCheck check = SequenceCheck::strict)
         : max_payload_(max_payload), check_(check) {}
+
+    // The fast path for the common case, a result row or an OK: between packets, with the next packet all in
+    // `chunk` and not continued by another. Accounts for it in one go without copying (same checks as
+    // step()); nullopt when that is not the case, and step() takes over.
+    // Inline: it runs once per result row.
+    Result<std::optional<WholePayload>> whole(std::string_view chunk) {
+        if (error_) return *error_;
+        if (header_fill_ != 0 || body_left_ != 0 || in_continuation_ || chunk.size() < kHeaderSize)
+            return std::optional<WholePayload>();
+        std::size_t length = detail::header_length(chunk.data());
+        if (length >= kMaxPayload || chunk.size() - kHeaderSize < length)
+            return std::optional<WholePayload>();
+        auto seq = static_cast<std::uint8_t>(chunk[detail::kSeqOffset]);
+        if (check_ == SequenceCheck::strict && seq != expected_seq_) {
+            error_ = ParseError::malformed;
+            return *error_;
+        }
+        if (length > max_payload_) {
+            error_ = ParseError::too_large;
+            return *error_;
+        }
+        ++expected_seq_;
+        return std::optional<WholePayload>(
+            WholePayload{kHeaderSize + length, chunk.substr(kHeaderSize, std::min(length, kPayloadHeadBytes)),
+                         length, seq});
+    }
 
     // Accounts for a prefix of `chunk` (at most up to the end of the current packet) and reports what ended.
     // Call repeatedly on the rest of the chunk; a step on a non-empty chunk always consumes at least one

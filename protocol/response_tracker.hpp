@@ -63,6 +63,16 @@ class ResponseTracker {
         return on_server_payload(payload, payload.size());
     }
     TrackerStatus on_server_payload(const PayloadHead& p) { return on_server_payload(p.head(), p.length); }
+    // The common case, inline: a row while rows are expected, whose first byte cannot start an ERR, EOF, OK
+    // or progress report (0xFF, 0xFE). True: counted, the status is unchanged (need_server). False: nothing
+    // done, call on_server_payload().
+    bool take_plain_row(std::string_view head) {
+        if (state_ != State::rows || head.empty()) return false;
+        auto first = static_cast<unsigned char>(head.front());
+        if (first == 0xFF || first == 0xFE) return false;
+        ++rows_;
+        return true;
+    }
     TrackerStatus on_client_payload(std::string_view head, std::size_t length);
     TrackerStatus on_client_payload(std::string_view payload) {
         return on_client_payload(payload, payload.size());

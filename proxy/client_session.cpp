@@ -151,7 +151,8 @@ void ClientSession::drain() {
 
 void ClientSession::end(std::string_view why) {
     if (state_ == State::closed) return;
-    log(Component::proxy).debug("{}session ends: {}", ctx(id_), why);
+    if (log(Component::proxy).should_log(spdlog::level::debug))
+        log(Component::proxy).debug("{}session ends: {}", ctx(id_), why);
     bool clean = state_ == State::idle;
     move_to(State::closed);
     if (!clean && job_ && slots_[job_->backend].conn)

@@ -177,7 +177,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void release_slots();  // clean connections back to the pool
     void lose_slot(std::size_t index, std::string_view why);
     std::size_t slot_of(const BackendConn& b) const { return b.backend_index(); }
-    std::string backend_name(std::size_t index) const;
+    const std::string& backend_name(std::size_t index) const;  // stable: Runtime::backends only grows
     void count_outstanding(Job& j, bool on);
     // Tells the registry (for KILL from other sessions) which backend thread runs this session's statements;
     // only when it changed, so consecutive statements on one connection take no lock.
@@ -188,7 +188,8 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void run_command(PendingCommand cmd);
     void run_pending();
     void hold_paused(PendingCommand cmd);  // PAUSE on the admin port (session_admin.cpp)
-    std::string held_backends() const;  // "db1,db2": the backends it has a connection to, for SHOW SESSIONS
+    // "db1,db2": the backends it has a connection to, for SHOW SESSIONS; rebuilt only when that set changed.
+    const std::string& held_backends();
     void finish_job();
     void fail_job(const protocol::ErrPacket& err);
     void on_response_complete();
@@ -250,7 +251,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::size_t login_backend_ = 0;
 
     // command phase
-    std::vector<Slot> slots_;  // one per configured backend
+    std::vector<Slot> slots_;      // one per configured backend (at most AppendOnly's 64)
+    std::uint64_t held_mask_ = 0;  // which slots held_ lists
+    std::string held_;
     router::SessionState router_;
     router::RouteState rr_;
     std::optional<Job> job_;

@@ -22,30 +22,32 @@ void add(DigestRow& into, const DigestRow& from) {
 
 void QueryDigest::record(std::string_view sql, std::string_view backend, std::chrono::nanoseconds elapsed,
                          std::uint64_t rows) {
-    std::string fp = router::fingerprint(sql);
+    // fp_ and key_ are the worker's own (only it records), outside the lock: no allocation once they have
+    // grown to the statements' size.
+    std::string& fp = fp_;
+    router::fingerprint_into(fp, sql);
     auto us =
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
     DigestRow one;
     one.count = 1;
     one.sum_us = one.min_us = one.max_us = us;
     one.rows = rows;
-    std::string key;
-    key.reserve(backend.size() + 1 + fp.size());
-    key.append(backend).append(1, '\0').append(fp);
+    std::string& key = key_;
+    key.assign(backend).append(1, '\0').append(fp);
     std::lock_guard lock(mu_);
     auto it = map_.find(key);
     if (it == map_.end()) {
         if (map_.size() >= kMaxEntries) {
-            fp = std::string(kOverflow);
+            fp.assign(kOverflow);
             key.assign(backend).append(1, '\0').append(fp);
             it = map_.find(key);
         }
         if (it == map_.end()) {
             DigestRow fresh;
             fresh.hash = router::digest_hash(fp);
-            fresh.fingerprint = std::move(fp);
+            fresh.fingerprint = fp;
             fresh.backend = std::string(backend);
-            it = map_.emplace(std::move(key), std::move(fresh)).first;
+            it = map_.emplace(key, std::move(fresh)).first;
         }
     }
     add(it->second, one);

@@ -42,6 +42,7 @@ class QueryDigest {
   private:
     mutable std::mutex mu_;
     std::unordered_map<std::string, DigestRow> map_;  // key: backend '\0' fingerprint
+    std::string fp_, key_;                            // record()'s buffers (the worker's only)
 };
 
 // The tables of every worker as one: rows of the same digest and backend added up, the most time first; at

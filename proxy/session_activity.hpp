@@ -47,18 +47,28 @@ class SessionActivity {
     }
 
     // `text` cut at kMaxStatement bytes, on a UTF-8 character boundary, with "..." when cut.
-    static std::string truncated(std::string_view text);
+    static std::string truncated(std::string_view text) {
+        std::string out;
+        assign_truncated(out, text);
+        return out;
+    }
+    // The same into `out`, reusing its buffer (once per statement: no allocation).
+    static void assign_truncated(std::string& out, std::string_view text);
 
   private:
     mutable std::mutex mu_;
     SessionInfo info_;
 };
 
-inline std::string SessionActivity::truncated(std::string_view text) {
-    if (text.size() <= kMaxStatement) return std::string(text);
+inline void SessionActivity::assign_truncated(std::string& out, std::string_view text) {
+    if (text.size() <= kMaxStatement) {
+        out.assign(text);
+        return;
+    }
     std::size_t n = kMaxStatement;
     while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // a continuation byte
-    return std::string(text.substr(0, n)) + "...";
+    out.assign(text.substr(0, n));
+    out += "...";
 }
 
 }  // namespace sluice::proxy

@@ -25,14 +25,19 @@ void ClientSession::resume_paused() {
     run_pending();                // when it was answered at once (an ERR of ours): what queued behind it
 }
 
-std::string ClientSession::held_backends() const {
-    std::string out;
+const std::string& ClientSession::held_backends() {
+    std::uint64_t mask = 0;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].conn) mask |= std::uint64_t{1} << i;
+    if (mask == held_mask_) return held_;
+    held_mask_ = mask;
+    held_.clear();
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         if (!slots_[i].conn) continue;
-        if (!out.empty()) out += ',';
-        out += backend_name(i);
+        if (!held_.empty()) held_ += ',';
+        held_ += backend_name(i);
     }
-    return out;
+    return held_;
 }
 
 }  // namespace sluice::proxy

@@ -10,7 +10,7 @@
 
 namespace sluice::proxy {
 
-std::string ClientSession::backend_name(std::size_t index) const {
+const std::string& ClientSession::backend_name(std::size_t index) const {
     return worker_.runtime().backends[index].spec.name;
 }
 

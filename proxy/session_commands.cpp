@@ -170,18 +170,27 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
     }
     Job& j = *job_;
     std::size_t pos = 0;
+    auto malformed = [&](protocol::ParseError e) {
+        log(Component::proxy)
+            .error("{}malformed response ({}): closing the session", ctx(id_, b.name()),
+                   protocol::to_string(e));
+        end("malformed backend response");
+    };
     while (pos < data.size()) {
-        auto step = scanner_.step(data.substr(pos));
-        if (!step) {
-            log(Component::proxy)
-                .error("{}malformed response ({}): closing the session", ctx(id_, b.name()),
-                       protocol::to_string(step.error()));
-            end("malformed backend response");
-            return;
+        protocol::TrackerStatus status;
+        auto whole = scanner_.whole(data.substr(pos));  // a whole packet in the chunk: no copy, one step
+        if (!whole) return malformed(whole.error());
+        if (*whole) {
+            pos += (*whole)->consumed;
+            if (tracker_->take_plain_row((*whole)->head)) continue;
+            status = tracker_->on_server_payload((*whole)->head, (*whole)->length);
+        } else {
+            auto step = scanner_.step(data.substr(pos));
+            if (!step) return malformed(step.error());
+            pos += step->consumed;
+            if (!step->payload_end) continue;
+            status = tracker_->on_server_payload(*step->payload_end);
         }
-        pos += step->consumed;
-        if (!step->payload_end) continue;
-        auto status = tracker_->on_server_payload(*step->payload_end);
         if (status == protocol::TrackerStatus::protocol_error) {
             log(Component::proxy)
                 .error("{}response breaks the protocol for {}: closing the session", ctx(id_, b.name()),

@@ -48,9 +48,10 @@ void ClientSession::start_internal(Internal::Kind kind, std::size_t backend, std
     in.framer.expect_sequence(1);
     std::vector<std::uint8_t> out;
     protocol::append_packets(out, 0, payload);
-    log(Component::router)
-        .trace("{}{}: {}", ctx(id_, backend_name(backend)), kind_name(static_cast<std::uint8_t>(kind)),
-               in.sql);
+    if (log(Component::router).should_log(spdlog::level::trace))
+        log(Component::router)
+            .trace("{}{}: {}", ctx(id_, backend_name(backend)), kind_name(static_cast<std::uint8_t>(kind)),
+                   in.sql);
     BackendConn& conn = *slots_[backend].conn;
     conn.conn().write(std::move(out));
     conn.conn().start_reading();

@@ -92,7 +92,7 @@ void ClientSession::on_handshake_response(std::string_view payload) {
     max_packet_ = resp->max_packet_size;
     user_ = resp->username;
     database_ = resp->database;
-    attributes_ = resp->attributes;
+    attributes_ = std::move(resp->attributes);
     auth_response_ = resp->auth_response;
     if (needs_native_switch(*resp)) {
         std::vector<std::uint8_t> out;
@@ -148,7 +148,6 @@ bool ClientSession::verify(const Account& account) {
     login.capabilities = caps_;
     login.charset = charset_;
     login.max_packet = max_packet_;
-    login.attributes = attributes_;
     if (!account.stored_hash) {
         if (!auth_response_.empty()) return false;
         login.secret = std::string();
@@ -163,6 +162,7 @@ bool ClientSession::verify(const Account& account) {
     } else {
         login.user = user_;
     }
+    login.attributes = std::move(attributes_);  // needed no more: a failed verify returned before this
     backend_login_ = std::move(login);
     return true;
 }
@@ -188,9 +188,10 @@ void ClientSession::on_login_done() {
     send_ok(next_seq_);
     move_to(State::idle);
     probe_.logged_in(worker_, id_, client_ip_, user_, database_, backend_name(login_backend_));
-    log(Component::proxy)
-        .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_name(login_backend_)), user_, client_ip_,
-               database_.empty() ? "" : fmt::format(", database '{}'", database_));
+    if (log(Component::proxy).should_log(spdlog::level::debug))
+        log(Component::proxy)
+            .debug("{}logged in as '{}' from {}{}", ctx(id_, backend_name(login_backend_)), user_, client_ip_,
+                   database_.empty() ? "" : fmt::format(", database '{}'", database_));
 }
 
 void ClientSession::send_ok(std::uint8_t seq) {

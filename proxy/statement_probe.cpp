@@ -34,10 +34,11 @@ void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view paylo
         sql_.clear();
     auto* c = cell(w, id);
     if (!c) return;
-    std::string shown =
-        query_ ? SessionActivity::truncated(sql_) : std::string(command ? command->name() : "?");
     c->update([&](SessionInfo& i) {
-        i.statement = std::move(shown);
+        if (query_)
+            SessionActivity::assign_truncated(i.statement, sql_);
+        else
+            i.statement.assign(command ? command->name() : "?");
         i.started = started_;
         i.backend = held;
     });

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <vector>
 
+#include "router/keyword_set.hpp"
 #include "router/lexer.hpp"
 
 namespace sluice::router {
@@ -75,10 +77,22 @@ constexpr std::array<std::string_view, 118> kKeywords{
     "XOR",         "ZEROFILL",
 };
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
+constexpr KeywordSet kKeywordSet{kKeywords};
+
+// The keyword upper-cased into `buf` when `word` is one: no allocation, no locale.
+std::optional<std::string_view> keyword(std::string_view word, std::array<char, kMaxPackedWord>& buf) {
+    if (!kKeywordSet.contains(word)) return std::nullopt;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        char c = word[i];
+        buf[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    return std::string_view(buf.data(), word.size());
+}
+
+bool wordish_end(std::string_view text) {
+    if (text.empty()) return false;
+    char c = text.back();
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '`';
 }
 
 bool is_literal(const Token& t) {
@@ -86,68 +100,76 @@ bool is_literal(const Token& t) {
 }
 
 // The fingerprint under construction: its last token decides the spacing and whether a sign is unary.
+// It writes into a caller's string (a buffer reused from statement to statement) and keeps, of the last
+// token, only what the rules ask (its end offset in the output and whether it names something), so that a
+// token costs no allocation.
 class Writer {
   public:
+    explicit Writer(std::string& out) : out_(out) { out_.clear(); }
+
+    // `text` is a token as it goes out; `name`: a word or quoted name that is not a keyword.
     void put(std::string_view text, bool glue_left = false) {
-        if (!out_.empty() && !glue_left && !no_space_after_) out_ += ' ';
+        put_raw(text, glue_left, wordish_end(text) && !kKeywordSet.contains(text));
+    }
+    void put_keyword(std::string_view kw) { put_raw(kw, false, false); }
+    void put_name(std::string_view prefix, std::string_view text, std::string_view suffix) {
+        space_before(false);
+        out_ += prefix;
         out_ += text;
-        no_space_after_ = text == "(" || text == "." || text == "@" || text == "@@";
-        last_ = std::string(text);
+        out_ += suffix;
+        no_space_after_ = false;
+        last_ = Last::name;
     }
     // The previous token ends an operand: a following `-` is binary.
-    bool after_operand() const {
-        if (last_.empty()) return false;
-        if (last_ == ")" || last_ == "?" || last_ == "`") return true;
-        char c = last_.back();
-        bool wordish = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '`';
-        return wordish && !is_fingerprint_keyword(last_);
-    }
+    bool after_operand() const { return last_ == Last::name || last_ == Last::operand_end; }
     // The previous token is a name (a function, a table before its column list): `(` follows it directly.
-    bool after_name() const {
-        if (last_.empty() || last_ == "?") return false;
-        char c = last_.back();
-        bool wordish = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '`';
-        return wordish && !is_fingerprint_keyword(last_);
-    }
+    bool after_name() const { return last_ == Last::name; }
     // The previous token was a word written right before offset `at` (`X'0A'`): a literal's prefix.
     bool glued_prefix(std::size_t at) const { return word_end_ == at && word_end_ != 0; }
-    void drop_prefix() {
-        out_.resize(word_at_);
-        last_ = word_before_;
-        no_space_after_ = word_no_space_;
-    }
+    void drop_prefix() { restore(word_); }
     void mark_word(std::size_t end) {
         word_end_ = end;
-        word_at_ = out_.size();
-        word_before_ = last_;
-        word_no_space_ = no_space_after_;
+        word_ = here();
     }
     void clear_word() { word_end_ = 0; }
     // Drops the sign just written (it belongs to the literal that follows).
-    void drop_last() {
-        out_.resize(sign_at_);
-        last_ = sign_before_;
-        no_space_after_ = sign_no_space_;
-    }
-    void mark_sign() {
-        sign_at_ = out_.size();
-        sign_before_ = last_;
-        sign_no_space_ = no_space_after_;
-    }
-    std::string take() && { return std::move(out_); }
+    void drop_last() { restore(sign_); }
+    void mark_sign() { sign_ = here(); }
     std::size_t size() const { return out_.size(); }
 
   private:
-    std::string out_;
-    std::string last_;
+    // What the last token was, as far as the spacing and sign rules care.
+    enum class Last : std::uint8_t { nothing, name, operand_end, other };
+    struct Mark {
+        std::size_t at = 0;
+        Last last = Last::nothing;
+        bool no_space_after = false;
+    };
+
+    void space_before(bool glue_left) {
+        if (!out_.empty() && !glue_left && !no_space_after_) out_ += ' ';
+    }
+    void put_raw(std::string_view text, bool glue_left, bool name) {
+        space_before(glue_left);
+        out_ += text;
+        no_space_after_ = text == "(" || text == "." || text == "@" || text == "@@";
+        last_ = name                                          ? Last::name
+                : (text == ")" || text == "?" || text == "`") ? Last::operand_end
+                                                              : Last::other;
+    }
+    Mark here() const { return Mark{out_.size(), last_, no_space_after_}; }
+    void restore(const Mark& m) {
+        out_.resize(m.at);
+        last_ = m.last;
+        no_space_after_ = m.no_space_after;
+    }
+
+    std::string& out_;
+    Last last_ = Last::nothing;
     bool no_space_after_ = false;
-    std::size_t sign_at_ = 0;
-    std::string sign_before_;
-    bool sign_no_space_ = false;
+    Mark sign_;
+    Mark word_;
     std::size_t word_end_ = 0;
-    std::size_t word_at_ = 0;
-    std::string word_before_;
-    bool word_no_space_ = false;
 };
 
 // After `IN (`: a list of literals only, then `)`. Returns the lexer positioned after `)`, or nothing.
@@ -174,21 +196,27 @@ bool literal_list(Lexer& lex) {
 }  // namespace
 
 bool is_fingerprint_keyword(std::string_view word) {
-    std::string up = upper(word);
-    return std::binary_search(kKeywords.begin(), kKeywords.end(), std::string_view(up));
+    return kKeywordSet.contains(word);
 }
 
 std::string fingerprint(std::string_view sql) {
+    std::string out;
+    fingerprint_into(out, sql);
+    return out;
+}
+
+void fingerprint_into(std::string& out, std::string_view sql) {
     Lexer lex(sql);
-    Writer w;
+    Writer w(out);
     bool pending_sign = false;
     for (Token t = lex.next(); t.kind != TokenKind::end && w.size() < kMaxFingerprint; t = lex.next()) {
         switch (t.kind) {
             case TokenKind::end: break;
             case TokenKind::word:
-                if (is_fingerprint_keyword(t.text)) {
-                    w.put(upper(t.text));
-                    if (iequals(t.text, "IN")) {
+                std::array<char, kMaxPackedWord> buf;
+                if (auto kw = keyword(t.text, buf)) {
+                    w.put_keyword(*kw);
+                    if (*kw == "IN") {
                         Lexer after = lex;
                         Token open = after.next();
                         if (open.kind == TokenKind::op && open.text == "(" && literal_list(after)) {
@@ -198,12 +226,12 @@ std::string fingerprint(std::string_view sql) {
                     }
                 } else {
                     w.mark_word(t.offset + t.text.size());
-                    w.put(t.text);
+                    w.put_name({}, t.text, {});
                     pending_sign = false;
                     continue;  // may be a literal's prefix
                 }
                 break;
-            case TokenKind::quoted_name: w.put("`" + std::string(t.text) + "`"); break;
+            case TokenKind::quoted_name: w.put_name("`", t.text, "`"); break;
             case TokenKind::string:
                 // X'0A', B'01', N'text', _utf8mb4'text': the prefix belongs to the literal.
                 if (w.glued_prefix(t.offset)) w.drop_prefix();
@@ -213,8 +241,8 @@ std::string fingerprint(std::string_view sql) {
                 if (pending_sign) w.drop_last();
                 w.put("?");
                 break;
-            case TokenKind::user_var: w.put("@" + std::string(t.text)); break;
-            case TokenKind::system_var: w.put("@@" + std::string(t.text)); break;
+            case TokenKind::user_var: w.put_name("@", t.text, {}); break;
+            case TokenKind::system_var: w.put_name("@@", t.text, {}); break;
             case TokenKind::op: {
                 bool sign = (t.text == "-" || t.text == "+") && !w.after_operand();
                 if (sign) w.mark_sign();
@@ -234,9 +262,7 @@ std::string fingerprint(std::string_view sql) {
         pending_sign = false;
         w.clear_word();
     }
-    std::string out = std::move(w).take();
     if (out.size() > kMaxFingerprint) out.resize(kMaxFingerprint);
-    return out;
 }
 
 std::uint64_t digest_hash(std::string_view fingerprint) {

@@ -19,6 +19,8 @@ namespace sluice::router {
 inline constexpr std::size_t kMaxFingerprint = 1024;
 
 [[nodiscard]] std::string fingerprint(std::string_view sql);
+// The same into `out` (cleared first), whose buffer a caller reuses from statement to statement.
+void fingerprint_into(std::string& out, std::string_view sql);
 
 // A stable 64-bit hash of a fingerprint (FNV-1a), shown as the digest id.
 [[nodiscard]] std::uint64_t digest_hash(std::string_view fingerprint);

@@ -1,5 +1,7 @@
 #include "router/lexer.hpp"
 
+#include <array>
+
 namespace sluice::router {
 
 namespace {
@@ -10,10 +12,17 @@ bool is_space(char c) {
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
+// Letters, digits, '_', '$' and every byte of a multi-byte UTF-8 character: one table load per byte.
+constexpr std::array<bool, 256> kIdentBytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+               c == '$' || c >= 0x80;
+    return t;
+}();
+
 bool is_ident(char c) {
-    auto u = static_cast<unsigned char>(c);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' ||
-           u >= 0x80;
+    return kIdentBytes[static_cast<unsigned char>(c)];
 }
 char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "router/keyword_set.hpp"
 #include "router/lexer.hpp"
 
 namespace sluice::router {
@@ -483,7 +484,8 @@ constexpr Special kSpecial[] = {
 
 constexpr std::string_view kBuiltinPrefixes[] = {"JSON_", "ST_", "MBR", "COLUMN_"};
 
-// Sorted (less_ci) for a binary search: every word of every statement after a table name is looked up here.
+// Every word after a table name is looked up here (kClauseKeywordSet below); kept sorted (less_ci) for
+// readers.
 constexpr std::string_view kClauseKeywords[] = {
     "AS",        "CHARACTER", "CHARSET", "COLLATE", "CROSS", "DEFAULT",       "ENGINE",
     "EXCEPT",    "FETCH",     "FOR",     "FORCE",   "FROM",  "FULL",          "GROUP",
@@ -506,8 +508,10 @@ FunctionRole function_role(std::string_view name) {
     return FunctionRole::stored;
 }
 
+constexpr KeywordSet kClauseKeywordSet{std::to_array(kClauseKeywords)};
+
 bool is_clause_keyword(std::string_view word) {
-    return contains_sorted(kClauseKeywords, word);
+    return kClauseKeywordSet.contains(word);
 }
 
 bool is_server_variable(std::string_view name) {

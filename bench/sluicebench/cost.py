@@ -1,7 +1,7 @@
 """bench/profile --cost: user-space instructions Sluice spends per statement, from callgrind, deterministic
 enough to decide optimisations on a shared machine (wall-clock figures there are noise).
 
-For each (Sluice config, sysbench statement mode) it runs oltp_point_select through a Sluice under callgrind
+For each (workload, Sluice config, sysbench statement mode) it runs sysbench through a Sluice under callgrind
 twice, with a small and a large fixed number of events (sysbench --events, --time=0), and divides the
 difference in the worker thread's instructions by the difference in statements: start-up, logins and
 COM_STMT_PREPAREs cancel out, and so does the monitor (its own thread, left out). What is left is the cost of
@@ -35,13 +35,17 @@ def thread_instructions(out_prefix):
     return totals, worker
 
 
-def one(run_dir, cluster, args, ports, split, ps_mode, events, tag, log):
+# Events of the larger run per --statements: oltp_read_only's event is 14 statements (4 of them 100-row ranges).
+EVENT_SHARE = {"oltp_point_select": 1, "oltp_read_only": 14}
+
+
+def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, log):
     out_prefix = os.path.join(run_dir, f"cost.{tag}.out")
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_prefix}", "--separate-threads=yes"]
     s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
     s.start()
     try:
-        argv = workloads.sysbench_argv("oltp_point_select", s.port, args.threads, 0, 4, ROWS)
+        argv = workloads.sysbench_argv(workload, s.port, args.threads, 0, 4, ROWS)
         argv[-1:-1] = [f"--events={events}", f"--db-ps-mode={ps_mode}"]
         before = s.stats()
         code, out = procs.run(argv, timeout=3600)
@@ -62,29 +66,33 @@ def one(run_dir, cluster, args, ports, split, ps_mode, events, tag, log):
 
 def measure(run_dir, cluster, args, ports, log):
     """[(config, mode, instructions per statement, replica share, the two runs)]"""
-    small, large = max(1, args.statements // 10), args.statements
     rows = []
-    for cname, split in CONFIGS:
-        for mname, ps_mode in MODES:
-            print(f"cost: {cname}, {mname}: {small} and {large} events under callgrind", flush=True)
-            a = one(run_dir, cluster, args, ports, split, ps_mode, small, f"{cname}.{mname}.{small}", log)
-            b = one(run_dir, cluster, args, ports, split, ps_mode, large, f"{cname}.{mname}.{large}", log)
-            n = b["statements"] - a["statements"]
-            per = (b["worker_ir"] - a["worker_ir"]) / n if n > 0 else None
-            share = b["replica_reads"] / b["statements"] if b["statements"] else None
-            rows.append((cname, mname, per, share, a, b))
-            print(f"cost: {cname}, {mname}: {per:,.0f} instructions per statement" if per else "cost: ?",
-                  flush=True)
+    for workload in args.cost_workloads.split(","):
+        large = max(2, args.statements // EVENT_SHARE.get(workload, 1))
+        small = max(1, large // 10)
+        for cname, split in CONFIGS:
+            for mname, ps_mode in MODES:
+                tag = f"{workload}.{cname}.{mname}"
+                print(f"cost: {tag}: {small} and {large} events under callgrind", flush=True)
+                a = one(run_dir, cluster, args, ports, workload, split, ps_mode, small, f"{tag}.{small}", log)
+                b = one(run_dir, cluster, args, ports, workload, split, ps_mode, large, f"{tag}.{large}", log)
+                n = b["statements"] - a["statements"]
+                per = (b["worker_ir"] - a["worker_ir"]) / n if n > 0 else None
+                share = b["replica_reads"] / b["statements"] if b["statements"] else None
+                rows.append((workload, cname, mname, per, share, a, b))
+                print(f"cost: {tag}: {per:,.0f} instructions per statement" if per else "cost: ?", flush=True)
     return rows
 
 
 def markdown(rows, statements):
     out = ["## Instructions per statement (callgrind, worker thread)", "",
-           f"oltp_point_select, {statements:,} minus {max(1, statements // 10):,} events; the difference in the "
-           "worker thread's instructions divided by the difference in statements Sluice answered (SHOW STATS).",
-           "", "| Sluice | statements sent as | instructions / statement | answered by replicas |",
-           "|---|---|---:|---:|"]
-    for cname, mname, per, share, _, _ in rows:
-        out.append(f"| {cname} | {mname} | {per:,.0f} | {share * 100:.0f} % |" if per is not None and
-                   share is not None else f"| {cname} | {mname} | — | — |")
+           f"oltp_point_select: {statements:,} minus {max(1, statements // 10):,} events; oltp_read_only (14 "
+           f"statements an event, 4 of them 100-row ranges, reads in autocommit): {statements // 14:,} minus "
+           f"{max(1, statements // 140):,} events. The difference in the worker thread's instructions divided by "
+           "the difference in statements Sluice answered (SHOW STATS).",
+           "", "| workload | Sluice | statements sent as | instructions / statement | answered by replicas |",
+           "|---|---|---|---:|---:|"]
+    for workload, cname, mname, per, share, _, _ in rows:
+        out.append(f"| {workload} | {cname} | {mname} | {per:,.0f} | {share * 100:.0f} % |"
+                   if per is not None and share is not None else f"| {workload} | {cname} | {mname} | — | — |")
     return "\n".join(out) + "\n"

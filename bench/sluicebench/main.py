@@ -169,7 +169,7 @@ class Run:
                 for t in order:
                     self.ensure_alive(t)
                     s = workloads.run_churn(self.args.loadclient, t, p["churn_seconds"], CHURN_THREADS,
-                                            self.own_pids, self.log)
+                                            self.own_pids, self.log, self.cluster.pids())
                     self.record("connection_churn", CHURN_THREADS, t, rnd, s)
                     self.say(f"churn  round {rnd}  {t.name:14s} " + (
                         f"{s['connects_per_s']:8,.0f} connects/s  errors {s['errors']}" if s["ok"]

@@ -35,7 +35,10 @@ def parse_args(argv):
     p.add_argument("--split", action="store_true", help="profile Sluice with the read/write split on")
     p.add_argument("--cost", action="store_true",
                    help="only instructions per statement (callgrind), split off and on, prepared and text")
-    p.add_argument("--statements", type=int, default=20_000, help="--cost: sysbench events of the larger run")
+    p.add_argument("--statements", type=int, default=20_000,
+                   help="--cost: statements of the larger run (sysbench events × statements per event)")
+    p.add_argument("--cost-workloads", default="oltp_point_select,oltp_read_only",
+                   help="--cost: which sysbench workloads")
     return p.parse_args(argv)
 
 

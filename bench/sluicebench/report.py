@@ -8,7 +8,8 @@ CSV_FIELDS = ["workload", "threads", "target", "rounds", "rounds_ok", "qps", "tp
               "min", "max",
               "qps_x_direct", "qps_x_haproxy", "p95_ms", "p99_ms", "p99_added_ms", "errors", "cpu_s_per_m",
               "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib", "kib_per_conn", "open",
-              "open_seconds", "other_load_cores", "replica_share", "note"]
+              "open_seconds", "other_load_cores", "replica_share", "client_us_per_connect",
+              "servers_us_per_connect", "note"]
 
 
 def write_csv(path, rows, fields):
@@ -96,15 +97,17 @@ def other_tables(rows, targets, settings):
         out += [f"### Connection churn (connect, `SELECT 1`, disconnect; {settings['churn_threads']} client threads, "
                 f"{settings['churn_seconds']} s per round)", "",
                 "| target | connects/s | min–max | ×direct | ×HAProxy | errors | proxy CPU s / M connects "
-                "| CPU ×HAProxy | proxy peak RSS MiB | other load (cores) |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "| CPU ×HAProxy | client CPU µs / connect | servers CPU µs / connect | proxy peak RSS MiB "
+                "| other load (cores) |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for t in targets:
             r = next((x for x in churn if x["target"] == t), None)
             if r:
                 out.append(f"| {t} | {_n(r['connects_per_s'])}{_status(r)} | {_range(r)} | "
                            f"{_x(r.get('qps_x_direct'))} | "
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
-                           f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
+                           f"{_x(r.get('cpu_x_haproxy'))} | {_n(r.get('client_us_per_connect'), 1)} | "
+                           f"{_n(r.get('servers_us_per_connect'), 1)} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} |")
         out.append("")
     stream = [r for r in rows if r["workload"] == "stream"]

@@ -12,8 +12,9 @@ from .targets import DB, PASSWORD, USER
 class Meter:
     """CPU seconds and peak RSS of the proxy, and the CPU the rest of the machine used, over one measurement."""
 
-    def __init__(self, proxy_pid, own_pids):
+    def __init__(self, proxy_pid, own_pids, server_pids=()):
         self.pid, self.own_pids = proxy_pid, own_pids()  # every process of this harness: servers and proxies
+        self.server_pids = list(server_pids)  # the database servers, whose CPU is reported on its own
         self.rss_peak = -1
         self._stop = threading.Event()
 
@@ -21,6 +22,7 @@ class Meter:
         self.t0 = time.monotonic()
         self.cpu0 = procs.cpu_seconds(self.pid) if self.pid else 0.0
         self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds()
+        self.servers0 = sum(procs.cpu_seconds(p) for p in self.server_pids)
         self.busy0 = procs.machine_busy_seconds()
         if self.pid:
             self.rss_before = procs.rss_kib(self.pid)
@@ -42,6 +44,7 @@ class Meter:
             self._sampler.join()
         self.seconds = time.monotonic() - self.t0
         self.cpu = (procs.cpu_seconds(self.pid) - self.cpu0) if self.pid else None
+        self.servers_cpu = sum(procs.cpu_seconds(p) for p in self.server_pids) - self.servers0
         own = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds() - self.own0
         if self.pid:
             own += self.cpu
@@ -159,9 +162,11 @@ def parse_pairs(line):
     return {k: v.strip('"') for k, v in re.findall(r'(\w+)=("[^"]*"|\S+)', line)}
 
 
-def run_churn(loadclient, target, seconds, threads, own_pids, log):
+def run_churn(loadclient, target, seconds, threads, own_pids, log, server_pids=()):
+    """Also splits the CPU of a connect between the client, the database servers and the proxy: on one machine
+    the client's and the servers' shares bound what any proxy can reach."""
     argv = [loadclient, "churn", "127.0.0.1", str(target.port), USER, PASSWORD, DB, str(seconds), str(threads)]
-    with Meter(target.pid(), own_pids) as m:
+    with Meter(target.pid(), own_pids, server_pids) as m:
         code, out = procs.run(argv, timeout=seconds + 120)
     log.write(f"=== {target.name} churn\n{' '.join(argv)}\n{out}\n")
     kv = parse_pairs(out.strip().splitlines()[-1] if out.strip() else "")
@@ -175,6 +180,10 @@ def run_churn(loadclient, target, seconds, threads, own_pids, log):
     sample.update(m.figures())
     if m.cpu is not None and connects:
         sample["cpu_s_per_m"] = m.cpu / connects * 1e6
+    if connects:
+        sample["client_us_per_connect"] = float(kv.get("client_cpu_s", "nan")) / connects * 1e6
+        if server_pids:
+            sample["servers_us_per_connect"] = m.servers_cpu / connects * 1e6
     return sample
 
 

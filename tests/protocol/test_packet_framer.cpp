@@ -210,3 +210,74 @@ TEST_CASE("scanner: sequence and size errors") {
     std::string big = framed(std::string(11, 'x'), 0);
     CHECK(t.step(std::string_view(big).substr(0, kHeaderSize)).error() == ParseError::too_large);
 }
+
+namespace {
+// As the session scans a response: whole() for packets held entirely by the chunk, step() for the rest.
+std::vector<std::pair<std::string, std::size_t>> scan_mixed(std::string_view wire, std::size_t chunk,
+                                                            std::size_t* wholes) {
+    PacketScanner s(1 << 30);
+    s.expect_sequence(1);
+    std::vector<std::pair<std::string, std::size_t>> ends;  // payload head, logical length
+    for (std::size_t off = 0; off < wire.size(); off += chunk) {
+        std::string_view c = wire.substr(off, chunk);
+        while (!c.empty()) {
+            auto w = s.whole(c);
+            REQUIRE(w.ok());
+            if (*w) {
+                ++*wholes;
+                ends.emplace_back(std::string((*w)->head), (*w)->length);
+                c.remove_prefix((*w)->consumed);
+                continue;
+            }
+            auto st = s.step(c);
+            REQUIRE(st.ok());
+            if (st->payload_end)
+                ends.emplace_back(std::string(st->payload_end->head()), st->payload_end->length);
+            c.remove_prefix(st->consumed);
+        }
+    }
+    CHECK(s.at_payload_boundary());
+    return ends;
+}
+}  // namespace
+
+TEST_CASE("scanner: whole() takes complete packets at once and gives way to step() for the rest") {
+    std::string long_row(200, 'r');
+    std::string big(kMaxPayload + 3, 'b');  // continued: always step()
+    std::string wire = framed("\x01", 1) + framed("", 2) + framed(long_row, 3) + framed(big, 4) +
+                       framed(std::string_view("\xFE\x00\x00\x02\x00", 5), 6);
+    std::vector<std::pair<std::string, std::size_t>> expected = {
+        {"\x01", 1},
+        {"", 0},
+        {long_row.substr(0, kPayloadHeadBytes), 200},
+        {big.substr(0, kPayloadHeadBytes), big.size()},
+        {std::string("\xFE\x00\x00\x02\x00", 5), 5}};
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{5}, std::size_t{64},
+                              std::size_t{250}, std::size_t{1} << 20, wire.size()}) {
+        CAPTURE(chunk);
+        std::size_t wholes = 0;
+        CHECK(scan_mixed(wire, chunk, &wholes) == expected);
+        if (chunk == wire.size()) CHECK(wholes == 4);  // all but the continued payload
+        if (chunk == 1) CHECK(wholes == 0);
+    }
+}
+
+TEST_CASE("scanner: whole() checks sequence and size like step()") {
+    PacketScanner s(10);
+    std::string bad_seq = framed("a", 1);
+    CHECK(s.whole(bad_seq).error() == ParseError::malformed);
+    CHECK(s.step(bad_seq).error() == ParseError::malformed);  // sticky
+
+    PacketScanner t(10);
+    std::string big = framed(std::string(11, 'x'), 0);
+    CHECK(t.whole(big).error() == ParseError::too_large);
+
+    PacketScanner u(10);
+    std::string ok = framed("abc", 0);
+    CHECK_FALSE(*u.whole(std::string_view(ok).substr(0, 5)));  // not all there: step() takes it
+    auto w = u.whole(ok);
+    REQUIRE(w.ok());
+    REQUIRE(*w);
+    CHECK((*w)->consumed == ok.size());
+    CHECK(u.expected_sequence() == 1);
+}

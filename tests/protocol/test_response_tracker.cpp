@@ -115,6 +115,28 @@ TEST_CASE("tracker: a text row that starts with 0xFE is a row, not the end") {
     CHECK(t.rows() == 1);
 }
 
+TEST_CASE(
+    "tracker: take_plain_row() counts plain rows and leaves every other payload to on_server_payload()") {
+    for (Capabilities caps : {kEof, kNoEof}) {
+        CAPTURE(caps);
+        auto t = tracker(CommandByte::query, caps);
+        auto rs = result_set(3, status::kAutocommit, caps);
+        // Before the rows (column count, definitions, the EOF after them): never taken.
+        std::size_t first_row = rs.size() - 4;
+        for (std::size_t i = 0; i < first_row; ++i) {
+            CHECK_FALSE(t.take_plain_row(rs[i]));
+            REQUIRE(t.on_server_payload(rs[i]) == TrackerStatus::need_server);
+        }
+        for (std::size_t i = first_row; i < rs.size() - 1; ++i) CHECK(t.take_plain_row(rs[i]));
+        CHECK_FALSE(t.take_plain_row(kProgress));               // 0xFF: a progress report or an ERR
+        CHECK_FALSE(t.take_plain_row(std::string("\xFE", 1)));  // maybe the end: the full check decides
+        CHECK_FALSE(t.take_plain_row(rs.back()));
+        CHECK(t.on_server_payload(rs.back()) == TrackerStatus::complete);
+        CHECK(t.rows() == 3);
+        CHECK_FALSE(t.take_plain_row(row("late")));  // done: a further payload goes the full way (an error)
+    }
+}
+
 TEST_CASE("tracker: multi-result CALL: result sets then the final OK") {
     for (Capabilities caps : {kEof, kNoEof}) {
         auto t = tracker(CommandByte::query, caps);
