@@ -139,7 +139,30 @@ class PacketScanner {
     // The fast path for the common case, a result row or an OK: between packets, with the next packet all in
     // `chunk` and not continued by another. Accounts for it in one go without copying (same checks as
     // step()); nullopt when that is not the case, and step() takes over.
-    // Inline: it runs once per result row.
+    // The tightest loop, for result rows: accounts for whole packets at the start of `chunk` (same checks as
+    // whole()) for as long as `take(head, length)` accepts them, where `head` is the payload's first
+    // min(length, kPayloadHeadBytes) bytes. Returns the bytes consumed; it stops, consuming nothing more, at
+    // the first packet that is incomplete, continued, faulty (whole() or step() then reports it) or refused.
+    template <class Take>
+    std::size_t take_whole(std::string_view chunk, Take&& take) {
+        if (error_ || header_fill_ != 0 || body_left_ != 0 || in_continuation_) return 0;
+        const char* p = chunk.data();
+        const char* end = p + chunk.size();
+        while (end - p >= static_cast<std::ptrdiff_t>(kHeaderSize)) {
+            std::size_t length = detail::header_length(p);
+            if (length >= kMaxPayload || length > max_payload_ ||
+                static_cast<std::size_t>(end - p) - kHeaderSize < length)
+                break;
+            if (check_ == SequenceCheck::strict &&
+                static_cast<std::uint8_t>(p[detail::kSeqOffset]) != expected_seq_)
+                break;
+            if (!take(std::string_view(p + kHeaderSize, std::min(length, kPayloadHeadBytes)), length)) break;
+            ++expected_seq_;
+            p += kHeaderSize + length;
+        }
+        return static_cast<std::size_t>(p - chunk.data());
+    }
+
     Result<std::optional<WholePayload>> whole(std::string_view chunk) {
         if (error_) return *error_;
         if (header_fill_ != 0 || body_left_ != 0 || in_continuation_ || chunk.size() < kHeaderSize)

@@ -151,6 +151,7 @@ Reply show_stats(const Context& ctx, const Args& args) {
     add("gtid_waits", c.gtid_waits);
     add("gtid_wait_timeouts", c.gtid_wait_timeouts);
     add("read_retries", c.read_retries);
+    add("write_retries", c.write_retries);
     add("latency_p50_us", percentile_us(c.latency, 0.50));
     add("latency_p95_us", percentile_us(c.latency, 0.95));
     add("latency_p99_us", percentile_us(c.latency, 0.99));

@@ -31,11 +31,12 @@ Reply show_pools(const Context& ctx, const Args& args) {
              {"idle", true},
              {"in_use", true},
              {"resetting", true},
-             {"opened", true}},
+             {"opened", true},
+             {"resets", true}},
             {}};
     for (const PoolRow& r : ctx.pools())
         t.rows.push_back({{num(static_cast<std::uint64_t>(r.worker)), backend_name(*config, r.backend),
-                           num(r.idle), num(r.in_use), num(r.resetting), num(r.opened)}});
+                           num(r.idle), num(r.in_use), num(r.resetting), num(r.opened), num(r.resets)}});
     return t;
 }
 

@@ -68,6 +68,7 @@ void BackendPool::release(std::unique_ptr<BackendConn> b, bool pristine) {
     }
     b->conn().write(std::move(out));
     b->conn().start_reading();
+    stats_.at(b->backend_index()).resets.fetch_add(1, std::memory_order_relaxed);
     BackendUse::up(resetting_count(*b));
     resetting_.push_back(Resetting{std::move(b), protocol::PacketFramer(1 << 20), oks});
 }

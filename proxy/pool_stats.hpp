@@ -17,6 +17,8 @@ struct BackendUse {
     std::atomic<std::uint32_t> idle{0};       // in the pool, ready
     std::atomic<std::uint32_t> resetting{0};  // back in the pool, COM_RESET_CONNECTION under way
     std::atomic<std::uint64_t> opened{0};     // new connections, ever
+    std::atomic<std::uint64_t> resets{
+        0};  // connections given back dirty and reset (COM_RESET_CONNECTION), ever
 
     static void up(std::atomic<std::uint32_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
     static void down(std::atomic<std::uint32_t>& c) { c.fetch_sub(1, std::memory_order_relaxed); }
@@ -28,6 +30,7 @@ struct PoolRow {
     std::size_t backend = 0;
     std::uint32_t idle = 0, in_use = 0, resetting = 0;
     std::uint64_t opened = 0;
+    std::uint64_t resets = 0;
 };
 
 class PoolStats {
@@ -49,6 +52,7 @@ class PoolStats {
         // The counters move one at a time: a reader between two moves may see open below idle + resetting.
         r.in_use = open > r.idle + r.resetting ? open - r.idle - r.resetting : 0;
         r.opened = u.opened.load(std::memory_order_relaxed);
+        r.resets = u.resets.load(std::memory_order_relaxed);
         return r;
     }
 

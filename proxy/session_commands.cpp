@@ -177,6 +177,11 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         end("malformed backend response");
     };
     while (pos < data.size()) {
+        // Result rows held whole by the chunk: counted in a tight loop (nothing to decide about them).
+        pos += scanner_.take_whole(data.substr(pos), [this](std::string_view head, std::size_t) {
+            return tracker_->take_plain_row(head);
+        });
+        if (pos == data.size()) break;
         protocol::TrackerStatus status;
         auto whole = scanner_.whole(data.substr(pos));  // a whole packet in the chunk: no copy, one step
         if (!whole) return malformed(whole.error());
@@ -265,21 +270,14 @@ void ClientSession::on_response_complete() {
 // What a statement that succeeded changed: the router's session state, the other connections' missed session
 // commands, prepared statements.
 void ClientSession::after_success(Job& j, const protocol::ResponseTracker& t) {
-    const std::string name = backend_name(j.backend);
     const router::Statement& st = *j.st;
-    router_.on_executed(st, j.plan, name);
-    bool wrote_here = st.kind == router::Kind::write || st.kind == router::Kind::ddl ||
-                      st.kind == router::Kind::transaction || st.has(router::Flag::stored_function) ||
-                      j.command.id() == protocol::CommandByte::stmt_execute;
-    if (wrote_here && j.backend == worker_.primary_index()) {
-        if (st.kind != router::Kind::read) router_.wrote = true;
-        router_.last_write_gtid.reset();  // learnt again (SELECT @@last_gtid) before the next replica read
-    }
+    router_.on_executed(st, j.plan, backend_name(j.backend),
+                        {.on_primary = j.backend == worker_.primary_index(),
+                         .prepared = j.command.id() == protocol::CommandByte::stmt_execute});
     if (j.plan.target == router::Target::all) {
-        std::string sql =
+        // What the other connections run before their next use. COM_INIT_DB was classified as its `USE`.
+        const std::string sql =
             st.replay_sql.empty() ? std::string(protocol::as_view(j.cmd.payload).substr(1)) : st.replay_sql;
-        if (j.command.id() == protocol::CommandByte::init_db)
-            sql = "USE " + quote_name(protocol::as_view(j.cmd.payload).substr(1));
         for (std::size_t i = 0; i < slots_.size(); ++i)
             if (i != j.backend && slots_[i].conn && !slots_[i].fresh) slots_[i].missed.push_back(sql);
     }

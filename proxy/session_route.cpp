@@ -144,6 +144,7 @@ bool ClientSession::retry_refused_write(Job& j) {
         j.st->has(router::Flag::multi_statement) || j.read_only_retries >= 20)
         return false;
     ++j.read_only_retries;
+    Counters::add(worker_.counters().write_retries);
     log(Component::router)
         .info("{}the primary refused a statement as read-only (a switchover?): running it again shortly",
               ctx(id_, backend_name(j.backend)));

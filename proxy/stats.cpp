@@ -30,6 +30,7 @@ void CountersSnapshot::add(const Counters& c) {
     gtid_waits += r(c.gtid_waits);
     gtid_wait_timeouts += r(c.gtid_wait_timeouts);
     read_retries += r(c.read_retries);
+    write_retries += r(c.write_retries);
     c.latency.add_to(latency);
 }
 

@@ -46,6 +46,7 @@ struct Counters {
     std::atomic<std::uint64_t> gtid_waits{0};          // MASTER_GTID_WAIT run for read-your-writes
     std::atomic<std::uint64_t> gtid_wait_timeouts{0};  // ... that timed out (the read went to the primary)
     std::atomic<std::uint64_t> read_retries{0};        // reads run again after their backend failed
+    std::atomic<std::uint64_t> write_retries{0};       // statements refused as read-only (1290) and run again
     LatencyHistogram latency;
 
     static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
@@ -57,7 +58,8 @@ struct Counters {
 struct CountersSnapshot {
     std::uint64_t client_connections = 0, logins_failed = 0, statements = 0, errors = 0,
                   bytes_from_clients = 0, bytes_to_clients = 0, backend_connects = 0, pool_hits = 0,
-                  replica_reads = 0, gtid_waits = 0, gtid_wait_timeouts = 0, read_retries = 0;
+                  replica_reads = 0, gtid_waits = 0, gtid_wait_timeouts = 0, read_retries = 0,
+                  write_retries = 0;
     std::array<std::uint64_t, LatencyHistogram::kBuckets> latency{};
     void add(const Counters& c);
 };

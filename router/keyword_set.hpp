@@ -1,8 +1,8 @@
 #pragma once
-// A fixed set of short ASCII words, looked up case-insensitively without allocation or string compares: a word
-// of up to 16 bytes is packed, upper-cased and zero-padded, into two big-endian 64-bit integers, which keep the
-// words' alphabetical order, so a lookup is a binary search over integer pairs. The classifier and the
-// fingerprint look up most words of every statement; built at compile time.
+// A fixed set of short ASCII words, looked up case-insensitively without allocation or string compares: a
+// word of up to 16 bytes is packed, upper-cased and zero-padded, into two big-endian 64-bit integers, which
+// keep the words' alphabetical order, so a lookup is a binary search over integer pairs. The classifier and
+// the fingerprint look up most words of every statement; built at compile time.
 
 #include <algorithm>
 #include <array>

@@ -77,7 +77,8 @@ void SessionState::on_server_status(std::uint16_t flags) {
     if (!in_transaction) transaction_backend.reset();
 }
 
-void SessionState::on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend) {
+void SessionState::on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend,
+                               Ran ran) {
     if (!backend.empty()) last_backend = std::string(backend);
     if (plan.pin_transaction) transaction_backend = std::string(backend);
     if (plan.lock_to_primary) locked_to_primary = true;
@@ -88,6 +89,14 @@ void SessionState::on_executed(const Statement& st, const RoutePlan& plan, std::
     apply_variables(*this, st, plan, backend);
     if (st.has(Flag::calc_found_rows)) last_found_rows_target = std::string(backend);
     if (st.kind == Kind::write || st.kind == Kind::ddl) wrote = true;
+    // Anything that may have written on the primary — a write, DDL, a COMMIT, a stored function, any prepared
+    // EXECUTE — moves the session's last write: its GTID is learnt again before the next replica read.
+    bool may_write = st.kind == Kind::write || st.kind == Kind::ddl || st.kind == Kind::transaction ||
+                     st.has(Flag::stored_function) || ran.prepared;
+    if (ran.on_primary && may_write) {
+        if (st.kind != Kind::read) wrote = true;
+        last_write_gtid.reset();
+    }
 }
 
 bool SessionState::on_backend_lost(std::string_view backend) {

@@ -4,7 +4,8 @@
 //    server sees it: this also catches implicit commits and COMMIT AND CHAIN);
 //  - on_executed() once a statement routed by a plan succeeded (what it changed: temporary tables, locks,
 //    prepared statements, pins, the session-command history, ...);
-//  - last_write_gtid from session tracking (the GTID of the session's last write), for read-your-writes;
+//  - last_write_gtid, the GTID of the session's last write (the proxy learns it with SELECT @@last_gtid), for
+//    read-your-writes; on_executed() forgets it when a statement may have written again on the primary;
 //  - on_backend_lost() when a backend connection of the session dies.
 
 #include <cstdint>
@@ -25,6 +26,12 @@ inline constexpr std::uint16_t kStatusInTransaction = 0x0001;
 inline constexpr std::uint16_t kStatusAutocommit = 0x0002;
 inline constexpr std::uint16_t kStatusNoBackslashEscapes = 0x0200;
 inline constexpr std::uint16_t kStatusInTransactionReadOnly = 0x2000;
+
+// How a statement ran, beyond its text (for SessionState::on_executed).
+struct Ran {
+    bool on_primary = false;  // the backend that ran it is the primary
+    bool prepared = false;    // as COM_STMT_EXECUTE (its parameters are not in the text classified)
+};
 
 struct SessionState {
     // Transactions.
@@ -55,11 +62,11 @@ struct SessionState {
 
     // Read-your-writes.
     bool wrote = false;                          // the session has written something
-    std::optional<std::string> last_write_gtid;  // filled by the proxy from session tracking
+    std::optional<std::string> last_write_gtid;  // filled by the proxy; unknown again after a write
 
     void on_server_status(std::uint16_t flags);
     // `backend`: the name of the backend that ran it (for Target::all, the one whose answer the client got).
-    void on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend);
+    void on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend, Ran ran = {});
     // Forgets what lived on `backend`; true when that was state the session cannot rebuild (its transaction,
     // temporary tables or locks), so the proxy should end the session.
     bool on_backend_lost(std::string_view backend);

@@ -1,5 +1,6 @@
 // PacketFramer and PacketScanner on arbitrary streams split at arbitrary points: they must agree on every
-// payload boundary, and neither may crash, loop or over-read.
+// payload boundary, and neither may crash, loop or over-read. A second scanner takes the session's fast paths
+// (take_whole() for packets a predicate accepts, then whole(), then step()) and must agree with both.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,8 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     PacketFramer framer(max_payload, SequenceCheck::off);
     PacketScanner scanner(max_payload, SequenceCheck::off);
-    std::vector<std::size_t> framed, scanned;
-    bool framer_failed = false, scanner_failed = false;
+    PacketScanner fast(max_payload, SequenceCheck::off);
+    std::vector<std::size_t> framed, scanned, fast_scanned;
+    bool framer_failed = false, scanner_failed = false, fast_failed = false;
+    // Accepts payloads whose first byte is even (as the session accepts plain rows), so both paths alternate.
+    auto even = [&](std::string_view head, std::size_t length) {
+        fuzz::check(head.size() == std::min(length, kPayloadHeadBytes));
+        if (!head.empty() && (static_cast<unsigned char>(head[0]) & 1) != 0) return false;
+        fast_scanned.push_back(length);
+        return true;
+    };
     for (std::size_t off = 0; off < stream.size(); off += chunk) {
         std::string_view c = stream.substr(off, chunk);
         if (!framer_failed) {
@@ -33,6 +42,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 framed.push_back((*f)->payload.size());
             }
         }
+        std::string_view fc = c;
+        while (!fast_failed && !fc.empty()) {
+            std::size_t taken = fast.take_whole(fc, even);
+            fuzz::check(taken <= fc.size());
+            fc.remove_prefix(taken);
+            if (fc.empty()) break;
+            auto w = fast.whole(fc);
+            if (!w) {
+                fast_failed = true;
+                break;
+            }
+            if (*w) {
+                fuzz::check((*w)->consumed > 0 && (*w)->consumed <= fc.size());
+                fast_scanned.push_back((*w)->length);
+                fc.remove_prefix((*w)->consumed);
+                continue;
+            }
+            auto s = fast.step(fc);
+            if (!s) {
+                fast_failed = true;
+                break;
+            }
+            fuzz::check(s->consumed > 0 && s->consumed <= fc.size());
+            if (s->payload_end) fast_scanned.push_back(s->payload_end->length);
+            fc.remove_prefix(s->consumed);
+        }
         while (!scanner_failed && !c.empty()) {
             auto s = scanner.step(c);
             if (!s) {
@@ -46,5 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     fuzz::check(framer_failed == scanner_failed);
     fuzz::check(framed == scanned);
+    fuzz::check(fast_failed == scanner_failed);
+    fuzz::check(fast_scanned == scanned);
     return 0;
 }

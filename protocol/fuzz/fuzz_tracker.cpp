@@ -1,6 +1,7 @@
 // ResponseTracker fed arbitrary exchanges. Input: command byte, capability selector, then records of
 // (direction/length: u16, bit 15 = from client) + payload. Invariants: no crash; a tracker fed only payload
-// heads agrees with one fed whole payloads; once complete or failed it stays so.
+// heads agrees with one fed whole payloads, and so does one that tries take_plain_row() first (the session's
+// fast path for result rows); once complete or failed it stays so.
 #include <cstdint>
 
 #include "protocol/fuzz/fuzz_util.hpp"
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 2) return 0;
     Command cmd{data[0]};
     Capabilities caps = fuzz::caps_from(data[1]);
-    ResponseTracker full(cmd, caps), head(cmd, caps);
+    ResponseTracker full(cmd, caps), head(cmd, caps), fast(cmd, caps);
     ByteReader r(std::string_view(reinterpret_cast<const char*>(data + 2), size - 2));
     while (!r.empty()) {
         auto tag = r.u16();
@@ -30,6 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         TrackerStatus b =
             client ? head.on_client_payload(h, payload->size()) : head.on_server_payload(h, payload->size());
         fuzz::check(a == b);
+        TrackerStatus f = client                   ? fast.on_client_payload(h, payload->size())
+                          : fast.take_plain_row(h) ? fast.status()
+                                                   : fast.on_server_payload(h, payload->size());
+        fuzz::check(a == f);
+        fuzz::check(full.rows() == fast.rows());
         if (before == TrackerStatus::protocol_error) fuzz::check(a == TrackerStatus::protocol_error);
         if (before == TrackerStatus::complete) fuzz::check(a == TrackerStatus::protocol_error);
     }

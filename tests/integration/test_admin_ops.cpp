@@ -190,7 +190,7 @@ TEST_CASE("admin SHOW POOLS: one row per worker and backend; connections move fr
     Conn a;
     connect_or_throw(a, admin_of(s));
     CHECK(columns_of(a, "SHOW POOLS") ==
-          std::vector<std::string>{"worker", "backend", "idle", "in_use", "resetting", "opened"});
+          std::vector<std::string>{"worker", "backend", "idle", "in_use", "resetting", "opened", "resets"});
     auto sum = [&](const std::string& column) {
         std::uint64_t n = 0;
         for (auto& r : rows_of(a, "SHOW POOLS"))

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/integration/admin_support.hpp"
 #include "tests/integration/cluster.hpp"
 
 using namespace sluice::test;
@@ -193,6 +194,13 @@ TEST_CASE(
     lift.join();
     CHECK_FALSE(err);
     MESSAGE("the write refused as read-only ran again and succeeded after " << ms << " ms");
+    // It was refused at least once and run again (not merely sent late, after the lift).
+    Conn admin;
+    connect_or_throw(admin, admin_of(s));
+    std::uint64_t retries = 0;
+    for (auto& r : rows_of(admin, "SHOW STATS"))
+        if (r["name"] == "write_retries") retries = std::stoull(r["value"].value_or("0"));
+    CHECK(retries >= 1);
     CHECK(writer.scalar("/* sluice: primary */ SELECT COUNT(*) FROM t_ro.w") == "1");
     // Inside a transaction nothing is repeated: the client gets the server's refusal.
     REQUIRE_OK(root.exec("SET GLOBAL read_only = 1"));

@@ -478,6 +478,23 @@ TEST_CASE("pooled connections: what one client left never reaches the next") {
             if (r["name"] == name) return std::stoull(r["value"].value_or("0"));
         return 0ULL;
     };
+    auto resets = [&] {  // COM_RESET_CONNECTION sent by the pool, over every backend
+        Conn a;
+        connect_or_throw(a, {.port = s.admin_port(), .user = "admin", .password = "admin"});
+        std::uint64_t n = 0;
+        for (auto& r : rows_of(a, "SHOW POOLS")) n += std::stoull(r["resets"].value_or("0"));
+        return n;
+    };
+    // A closed client's connections go back to the pool when Sluice sees the close, a moment later: wait
+    // until no client session is left (its connections are released before it leaves SHOW SESSIONS).
+    auto wait_sessions_gone = [&] {
+        Conn a;
+        connect_or_throw(a, {.port = s.admin_port(), .user = "admin", .password = "admin"});
+        for (int i = 0; i < 100 && !rows_of(a, "SHOW SESSIONS").empty(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        CHECK(rows_of(a, "SHOW SESSIONS").empty());
+    };
+    auto resets_before = resets();
     for (int round = 0; round < 3; ++round) {
         {
             Conn a;
@@ -499,8 +516,13 @@ TEST_CASE("pooled connections: what one client left never reaches the next") {
         CHECK(b.exec(
             "/* sluice: primary */ SELECT * FROM t_pool.t_leak"));  // the temporary table is gone: an error
     }
+    wait_sessions_gone();
+    auto resets_leaky = resets() - resets_before;
+    MESSAGE("connections reset after the 3 clients that changed their session: " << resets_leaky);
+    CHECK(resets_leaky >= 3);
     // Plain reads leave nothing to reset: their connections go back to the pool at once and are reused.
     auto hits = stat("pool_hits");
+    auto resets_plain = resets();
     for (int i = 0; i < 5; ++i) {
         Conn c;
         connect_or_throw(c, app);
@@ -509,4 +531,6 @@ TEST_CASE("pooled connections: what one client left never reaches the next") {
     auto hits_after = stat("pool_hits");
     MESSAGE("pool hits over 5 connect / SELECT 1 / quit rounds: " << hits_after - hits);
     CHECK(hits_after - hits >= 5);
+    wait_sessions_gone();
+    CHECK(resets() == resets_plain);  // and none of them was reset
 }

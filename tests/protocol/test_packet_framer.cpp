@@ -281,3 +281,35 @@ TEST_CASE("scanner: whole() checks sequence and size like step()") {
     CHECK((*w)->consumed == ok.size());
     CHECK(u.expected_sequence() == 1);
 }
+
+TEST_CASE("scanner: take_whole() runs over accepted whole packets and stops before anything else") {
+    std::string wire = framed("r1", 1) + framed("r2", 2) + framed("\xFE", 3) + framed("r4", 4);
+    PacketScanner s(1 << 20);
+    s.expect_sequence(1);
+    std::vector<std::string> taken;
+    auto rows = [&](std::string_view head, std::size_t length) {
+        CHECK(length == head.size());
+        if (head.front() == '\xFE') return false;
+        taken.emplace_back(head);
+        return true;
+    };
+    std::size_t n = s.take_whole(wire, rows);
+    CHECK(n == 2 * (kHeaderSize + 2));
+    CHECK(taken == std::vector<std::string>{"r1", "r2"});
+    CHECK(s.expected_sequence() == 3);
+    CHECK(s.take_whole(std::string_view(wire).substr(n), rows) == 0);  // refused: left for whole()
+    auto w = s.whole(std::string_view(wire).substr(n));
+    REQUIRE(w.ok());
+    REQUIRE(*w);
+    n += (*w)->consumed;
+    // An incomplete packet is left alone; so is a wrong sequence id, which whole() then reports.
+    CHECK(s.take_whole(std::string_view(wire).substr(n, 4), rows) == 0);
+    PacketScanner bad(1 << 20);
+    CHECK(bad.take_whole(wire, rows) == 0);  // expects 0, the stream starts at 1
+    CHECK(bad.whole(wire).error() == ParseError::malformed);
+    // Too large for the scanner: left alone, whole() reports it.
+    PacketScanner small(1);
+    small.expect_sequence(1);
+    CHECK(small.take_whole(wire, rows) == 0);
+    CHECK(small.whole(wire).error() == ParseError::too_large);
+}

@@ -9,7 +9,8 @@
 using namespace sluice::router;
 
 namespace {
-constexpr std::array<std::string_view, 6> kWords{"FROM", "AS", "A", "STRAIGHT_JOIN", "SYSTEM_TIME", "ZZZZZZZZZZZZZZZZ"};
+constexpr std::array<std::string_view, 6> kWords{"FROM",          "AS",          "A",
+                                                 "STRAIGHT_JOIN", "SYSTEM_TIME", "ZZZZZZZZZZZZZZZZ"};
 constexpr KeywordSet kSet{kWords};
 }  // namespace
 
@@ -24,9 +25,9 @@ TEST_CASE("keyword set: case-insensitive, whole words only") {
     CHECK_FALSE(kSet.contains("ASA"));
     CHECK_FALSE(kSet.contains("B"));
     CHECK_FALSE(kSet.contains(""));
-    CHECK_FALSE(kSet.contains("ZZZZZZZZZZZZZZZZZ"));               // 17 bytes: longer than any member can be
-    CHECK_FALSE(kSet.contains(std::string_view("AS\0", 3)));       // NUL is not padding
-    CHECK_FALSE(kSet.contains("\xC3\x89TAT"));                     // non-ASCII is not folded
+    CHECK_FALSE(kSet.contains("ZZZZZZZZZZZZZZZZZ"));          // 17 bytes: longer than any member can be
+    CHECK_FALSE(kSet.contains(std::string_view("AS\0", 3)));  // NUL is not padding
+    CHECK_FALSE(kSet.contains("\xC3\x89TAT"));                // non-ASCII is not folded
     CHECK_FALSE(kSet.contains("STRAIGHT_JOIN_"));
 }
 

@@ -145,6 +145,36 @@ TEST_CASE("router session state: statements change it") {
     }
 }
 
+TEST_CASE("router session state: what may have written on the primary forgets the last write's GTID") {
+    struct Row {
+        const char* sql;
+        bool on_primary;
+        bool prepared;
+        bool forgets;
+        bool wrote;
+    };
+    const Row rows[] = {
+        {"INSERT INTO t VALUES (1)", true, false, true, true},
+        {"INSERT INTO t VALUES (1)", false, false, false, true},  // not on the primary: the GTID still stands
+        {"CREATE TABLE t2 (a INT)", true, false, true, true},
+        {"COMMIT", true, false, true, true},
+        {"SELECT f_counts(1)", true, false, true, false},  // a stored function may write
+        {"SELECT a FROM t", true, true, true, false},      // any EXECUTE on the primary
+        {"SELECT a FROM t", true, false, false, false},
+        {"SET @x = 1", true, false, false, false},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.sql);
+        CAPTURE(r.prepared);
+        SessionState s;
+        s.last_write_gtid = "0-1-5";
+        s.on_executed(classify(r.sql, ClassifyOptions{s.lexer_options}), plan(Target::primary), "db1",
+                      {.on_primary = r.on_primary, .prepared = r.prepared});
+        CHECK(s.last_write_gtid.has_value() == !r.forgets);
+        CHECK(s.wrote == r.wrote);
+    }
+}
+
 TEST_CASE("router session state: losing a backend") {
     SessionState s;
     s.database = "app";
