@@ -186,8 +186,7 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
         auto whole = scanner_.whole(data.substr(pos));  // a whole packet in the chunk: no copy, one step
         if (!whole) return malformed(whole.error());
         if (*whole) {
-            pos += (*whole)->consumed;
-            if (tracker_->take_plain_row((*whole)->head)) continue;
+            pos += (*whole)->consumed;  // not a plain row: take_whole() would have taken it
             status = tracker_->on_server_payload((*whole)->head, (*whole)->length);
         } else {
             auto step = scanner_.step(data.substr(pos));

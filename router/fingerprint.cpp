@@ -107,7 +107,8 @@ class Writer {
   public:
     explicit Writer(std::string& out) : out_(out) { out_.clear(); }
 
-    // `text` is a token as it goes out; `name`: a word or quoted name that is not a keyword.
+    // `text` is a token as it goes out (an operator, `?`, `(...)`); it names something when it ends like a
+    // word and is not a keyword.
     void put(std::string_view text, bool glue_left = false) {
         put_raw(text, glue_left, wordish_end(text) && !kKeywordSet.contains(text));
     }
