@@ -221,7 +221,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     // COM_STMT_CLOSE and COM_STMT_SEND_LONG_DATA (no response, no job): true when it was one of them.
     bool statement_command(const PendingCommand& cmd, protocol::Command command);
     void statement_job(Job& j);  // PREPARE, EXECUTE, FETCH, RESET: ids, the statement to route, the backend
-    std::vector<std::uint8_t> rewrite_statement_payload(Job& j, Slot& s);
+    void rewrite_statement_payload(Job& j, Slot& s, std::vector<std::uint8_t>& out);
+    std::vector<std::uint8_t> take_payload_buffer(std::string_view payload);
+    void recycle_payload_buffer(std::vector<std::uint8_t> buf);
     void patch_prepare_ok(Job& j, std::string_view data, std::vector<std::uint8_t>& out);
 
     Worker& worker_;
@@ -261,6 +263,11 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::optional<protocol::ResponseTracker> tracker_;
     protocol::PacketScanner scanner_;
     std::deque<PendingCommand> pending_;
+    // Buffers reused from statement to statement, so that a statement allocates none: a finished command's
+    // payload (the next one is copied into it) and the packets built for a backend. Kept only while small.
+    static constexpr std::size_t kKeptBuffer = 2048;
+    std::vector<std::uint8_t> spare_payload_;
+    std::vector<std::uint8_t> out_;
     std::unordered_map<std::uint32_t, Prepared> prepared_;
     std::uint32_t next_stmt_id_ = 1;
     std::uint32_t last_prepared_ = 0;

@@ -6,6 +6,8 @@
 
 namespace sluice::proxy {
 
+// Writes go straight to the socket (uv_try_write) when nothing is queued — no request, no callback, which is
+// the common case for a statement or a small result. Only what the kernel does not take at once is queued.
 // A write request owns what it sends (a vector, or a reference on a chunk) until libuv is done with it.
 struct Connection::WriteReq {
     uv_write_t req{};
@@ -84,19 +86,45 @@ void Connection::submit(WriteReq* req, uv_buf_t buf) {
     }
 }
 
+std::size_t Connection::try_write_now(const char* data, std::size_t len) {
+    // Only with nothing of ours queued: bytes must leave in the order they were given. libuv refuses too
+    // (UV_EAGAIN) while a connect or a queued write is pending.
+    if (queued_ != 0) return 0;
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(len));
+    int n = uv_try_write(stream(), &buf, 1);
+    // An error (EPIPE, ECONNRESET…) is left to uv_write, which meets it again and reports it through the
+    // write callback, so the handler never hears of a failure from inside write().
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
 void Connection::write(std::vector<std::uint8_t> bytes) {
     if (closing_ || bytes.empty()) return;
+    std::size_t done = try_write_now(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (done == bytes.size()) return;
     auto* req = new WriteReq;
     req->owned = std::move(bytes);
+    submit(req, uv_buf_init(reinterpret_cast<char*>(req->owned.data() + done),
+                            static_cast<unsigned>(req->owned.size() - done)));
+}
+
+void Connection::write_copy(std::string_view bytes) {
+    if (closing_ || bytes.empty()) return;
+    std::size_t done = try_write_now(bytes.data(), bytes.size());
+    if (done == bytes.size()) return;
+    auto* req = new WriteReq;
+    req->owned.assign(bytes.begin() + static_cast<std::ptrdiff_t>(done), bytes.end());
     submit(req,
            uv_buf_init(reinterpret_cast<char*>(req->owned.data()), static_cast<unsigned>(req->owned.size())));
 }
 
 void Connection::write(const ChunkRef& chunk, std::string_view slice) {
     if (closing_ || slice.empty()) return;
+    std::size_t done = try_write_now(slice.data(), slice.size());
+    if (done == slice.size()) return;
     auto* req = new WriteReq;
     req->chunk = chunk;
-    submit(req, uv_buf_init(const_cast<char*>(slice.data()), static_cast<unsigned>(slice.size())));
+    submit(req,
+           uv_buf_init(const_cast<char*>(slice.data() + done), static_cast<unsigned>(slice.size() - done)));
 }
 
 void Connection::on_write_cb(uv_write_t* r, int status) {
@@ -120,8 +148,10 @@ void Connection::close(bool flush) {
     closing_ = true;
     handler_ = nullptr;
     stop_reading();
-    // uv_shutdown runs after the queued writes, so an ERR sent just before reaches the peer.
-    if (flush && queued_ > 0 && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
+    // uv_shutdown runs after the queued writes, so an ERR sent just before reaches the peer. Also when
+    // nothing is queued: the ERR may have gone out by uv_try_write, and a FIN before the close keeps it from
+    // being overtaken by a reset.
+    if (flush && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
 }
 

@@ -55,6 +55,9 @@ class Connection {
 
     void write(std::vector<std::uint8_t> bytes);
     void write(const ChunkRef& chunk, std::string_view slice);  // `slice` must lie inside `chunk`
+    // Bytes the caller keeps: what the socket does not take at once is copied (the caller's buffer can be
+    // reused from statement to statement).
+    void write_copy(std::string_view bytes);
     std::size_t queued() const { return queued_; }
     bool over_high_watermark() const { return queued_ >= kHighWatermark; }
 
@@ -75,6 +78,7 @@ class Connection {
     static void on_close_cb(uv_handle_t* h);
     static void on_connect_cb(uv_connect_t* req, int status);
     void submit(WriteReq* req, uv_buf_t buf);
+    std::size_t try_write_now(const char* data, std::size_t len);  // bytes the socket took at once
 
     uv_tcp_t tcp_{};
     uv_shutdown_t shutdown_req_{};

@@ -29,6 +29,7 @@ router::RouteSettings route_settings(const RoutingConfig& c) {
     // `global` is the proxy's business (it supplies the primary's position as the GTID to wait for).
     s.consistency =
         c.consistency == ConsistencyMode::none ? router::Consistency::eventual : router::Consistency::session;
+    s.read_write_split = c.read_write_split;
     return s;
 }
 

@@ -70,7 +70,7 @@ void ClientSession::on_client_payload(std::string_view payload, std::uint8_t fir
             end("LOCAL INFILE protocol error");
         return;
     }
-    PendingCommand cmd{std::vector<std::uint8_t>(payload.begin(), payload.end()), first_seq, last_seq};
+    PendingCommand cmd{take_payload_buffer(payload), first_seq, last_seq};
     if (state_ == State::idle && pending_.empty())
         run_command(std::move(cmd));
     else
@@ -135,8 +135,24 @@ void ClientSession::run_pending() {
     }
 }
 
+// Statements are small and many: their payload buffers go round instead of to the allocator.
+std::vector<std::uint8_t> ClientSession::take_payload_buffer(std::string_view payload) {
+    std::vector<std::uint8_t> buf = std::move(spare_payload_);
+    spare_payload_ = {};
+    buf.assign(payload.begin(), payload.end());
+    return buf;
+}
+
+void ClientSession::recycle_payload_buffer(std::vector<std::uint8_t> buf) {
+    if (buf.capacity() > kKeptBuffer || buf.capacity() <= spare_payload_.capacity()) return;
+    spare_payload_ = std::move(buf);
+}
+
 void ClientSession::finish_job() {
-    if (job_) count_outstanding(*job_, false);
+    if (job_) {
+        count_outstanding(*job_, false);
+        recycle_payload_buffer(std::move(job_->cmd.payload));
+    }
     job_.reset();
     tracker_.reset();
     move_to(State::idle);

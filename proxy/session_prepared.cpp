@@ -102,18 +102,19 @@ void ClientSession::statement_job(Job& j) {
 
 // The command as `s`'s backend must see it: its own statement id, parameter types it has not seen, and the
 // long data held for an execute, sent just before it.
-std::vector<std::uint8_t> ClientSession::rewrite_statement_payload(Job& j, Slot& s) {
-    std::vector<std::uint8_t> payload = j.cmd.payload;
-    std::vector<std::uint8_t> out;
+void ClientSession::rewrite_statement_payload(Job& j, Slot& s, std::vector<std::uint8_t>& out) {
+    std::string_view payload = protocol::as_view(j.cmd.payload);
     auto own = s.statements.find(j.client_stmt);
     auto it = prepared_.find(j.client_stmt);
     if (own == s.statements.end() || it == prepared_.end() || payload.size() < kIdOffset + 4) {
-        protocol::append_packets(out, j.cmd.first_seq, protocol::as_view(payload));
-        return out;
+        protocol::append_packets(out, j.cmd.first_seq, payload);
+        return;
     }
     Prepared& p = it->second;
-    put_id(payload, kIdOffset, own->second);
     p.last_backend = j.backend;
+    // Usually the payload goes as it came, but for the statement id, patched in the packets built (the id
+    // lies in the first packet however long the payload is).
+    std::vector<std::uint8_t> with_types;
     if (j.command.id() == protocol::CommandByte::stmt_execute) {
         for (std::vector<std::uint8_t> long_data : p.long_data) {
             put_id(long_data, kIdOffset, own->second);
@@ -124,22 +125,26 @@ std::vector<std::uint8_t> ClientSession::rewrite_statement_payload(Job& j, Slot&
         std::size_t bound_at = kIdOffset + 4 + 1 + 4 + (p.params + 7) / 8;
         if (p.params > 0 && payload.size() > bound_at) {
             std::size_t types_len = 2 * static_cast<std::size_t>(p.params);
-            if (payload[bound_at] == 1 && payload.size() >= bound_at + 1 + types_len) {
+            auto flag = static_cast<std::uint8_t>(payload[bound_at]);
+            if (flag == 1 && payload.size() >= bound_at + 1 + types_len) {
                 p.types.assign(payload.begin() + static_cast<std::ptrdiff_t>(bound_at + 1),
                                payload.begin() + static_cast<std::ptrdiff_t>(bound_at + 1 + types_len));
                 for (Slot& other : slots_) other.types_sent.erase(j.client_stmt);
                 s.types_sent.insert(j.client_stmt);
-            } else if (payload[bound_at] == 0 && !s.types_sent.contains(j.client_stmt) &&
-                       p.types.size() == types_len) {
-                payload[bound_at] = 1;
-                payload.insert(payload.begin() + static_cast<std::ptrdiff_t>(bound_at + 1), p.types.begin(),
-                               p.types.end());
+            } else if (flag == 0 && !s.types_sent.contains(j.client_stmt) && p.types.size() == types_len) {
+                // This backend has not seen the types the client sent with an earlier execute elsewhere.
+                with_types.assign(payload.begin(), payload.end());
+                with_types[bound_at] = 1;
+                with_types.insert(with_types.begin() + static_cast<std::ptrdiff_t>(bound_at + 1),
+                                  p.types.begin(), p.types.end());
+                payload = protocol::as_view(with_types);
                 s.types_sent.insert(j.client_stmt);
             }
         }
     }
-    protocol::append_packets(out, j.cmd.first_seq, protocol::as_view(payload));
-    return out;
+    std::size_t at = out.size() + protocol::kHeaderSize + kIdOffset;
+    protocol::append_packets(out, j.cmd.first_seq, payload);
+    put_id(out, at, own->second);
 }
 
 // PREPARE_OK carries the backend's statement id at payload bytes 1..4 (stream bytes 5..8, after the first

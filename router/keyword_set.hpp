@@ -21,19 +21,17 @@ struct PackedWord {
 
 inline constexpr std::size_t kMaxPackedWord = 16;
 
-// False when `word` is empty, longer than kMaxPackedWord or holds a NUL byte (then it is in no set).
+// False when `word` is empty, longer than kMaxPackedWord or holds a NUL byte (then it is in no set). One pass
+// over the word's own bytes: the padding is already zero.
 constexpr bool pack_word(std::string_view word, PackedWord& out) {
-    if (word.empty() || word.size() > kMaxPackedWord) return false;
+    const std::size_t n = word.size();
+    if (n == 0 || n > kMaxPackedWord) return false;
     std::uint64_t parts[2] = {0, 0};
-    for (std::size_t i = 0; i < kMaxPackedWord; ++i) {
-        std::uint64_t byte = 0;
-        if (i < word.size()) {
-            char c = word[i];
-            if (c == '\0') return false;
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-            byte = static_cast<unsigned char>(c);
-        }
-        parts[i / 8] = (parts[i / 8] << 8) | byte;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto c = static_cast<unsigned char>(word[i]);
+        if (c == 0) return false;
+        if (static_cast<unsigned char>(c - 'a') < 26) c = static_cast<unsigned char>(c - 'a' + 'A');
+        parts[i / 8] |= std::uint64_t{c} << (56 - 8 * (i % 8));
     }
     out = PackedWord{parts[0], parts[1]};
     return true;

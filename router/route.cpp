@@ -111,6 +111,7 @@ RoutePlan Router::to_named(std::string_view name, std::string reason) const {
 }
 
 RoutePlan Router::to_replica(std::string reason) {
+    if (!view_.settings.read_write_split) return to_primary(std::move(reason));  // the split is off
     bool session_consistency = view_.settings.consistency == Consistency::session;
     if (session_consistency && s_.wrote && !s_.last_write_gtid)
         return to_primary(reason + "; read-your-writes without a GTID: primary");

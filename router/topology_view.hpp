@@ -45,6 +45,7 @@ struct RouteSettings {
     std::optional<std::chrono::seconds> max_replication_lag = std::chrono::seconds{30};  // nullopt: no limit
     Fallback fallback = Fallback::primary;
     Consistency consistency = Consistency::eventual;
+    bool read_write_split = true;  // off: reads go to the primary too (whatever `fallback` says)
 };
 
 struct TopologyView {

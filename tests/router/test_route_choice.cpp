@@ -83,6 +83,21 @@ TEST_CASE("router route: reasons say why") {
     CHECK(reason("SELECT 1") == "read; no replica qualifies (fallback=error)");
 }
 
+TEST_CASE("router route: with the split off, reads go to the primary, whatever the fallback") {
+    TopologyView v = topology(T::normal);
+    v.settings.read_write_split = false;
+    v.settings.fallback = Fallback::error;
+    SessionState s;
+    for (const char* sql : {"SELECT 1", "/* sluice: replica */ SELECT 1"}) {
+        RouteState rr;
+        RoutePlan p = route(classify(sql), s, v, rr);
+        CHECK_MESSAGE(summary(p, v) == "primary db1", sql);
+    }
+    RouteState rr;
+    CHECK(route(classify("SELECT 1"), s, v, rr).reason == "read");
+    CHECK(summary(route(classify("START TRANSACTION READ ONLY"), s, v, rr), v) == "primary db1 pin");
+}
+
 TEST_CASE("router route: a session driven like the proxy drives it") {
     TopologyView v = topology(T::normal);
     v.settings.consistency = Consistency::session;
