@@ -2,9 +2,12 @@
 // / TABLE, function calls, variables, locking clauses, SQL_CALC_FOUND_ROWS, RETURNING, NEXT VALUE FOR.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "router/classify_internal.hpp"
+#include "router/keyword_set.hpp"
 #include "router/words.hpp"
 
 namespace sluice::router::detail {
@@ -25,6 +28,16 @@ bool is_ddl_like(Verb v) {
         case Verb::maintenance: return true;
         default: return false;
     }
+}
+
+// The words on_keyword() acts on (and SQL_CALC_FOUND_ROWS, too long for a set): most words of a statement are
+// names, turned away by one lookup instead of a compare per keyword.
+constexpr KeywordSet kBodyKeywords{
+    std::to_array<std::string_view>({"FROM", "JOIN", "STRAIGHT_JOIN", "USING", "INTO", "TABLE", "TABLES",
+                                     "FOR", "LOCK", "RETURNING", "NEXT", "PREVIOUS"})};
+
+bool maybe_body_keyword(std::string_view word) {
+    return kBodyKeywords.contains(word) || iequals(word, "SQL_CALC_FOUND_ROWS");
 }
 
 // Calls to functions that are not built in matter for statements that could otherwise go to a replica.
@@ -152,6 +165,7 @@ void BodyScanner::on_word() {
 
 // The keywords with a meaning here; true when it consumed what it handled.
 bool BodyScanner::on_keyword() {
+    if (!maybe_body_keyword(c_.tok().text)) return false;
     if ((c_.is("FROM") || c_.is("JOIN") || (c_.is("STRAIGHT_JOIN") && !prev_is("SELECT"))) && in_query()) {
         advance();
         read_list(ListMode::from);

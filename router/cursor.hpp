@@ -1,5 +1,5 @@
 #pragma once
-// A one-token window over the lexer for the classifier's hand-written readers. Look-ahead copies the lexer.
+// A one-token window over the lexer for the classifier's hand-written readers, with one token of look-ahead.
 
 #include <string_view>
 
@@ -9,14 +9,30 @@ namespace sluice::router::detail {
 
 class Cursor {
   public:
-    Cursor(std::string_view sql, LexerOptions options) : lexer_(sql, options) { advance(); }
+    Cursor(std::string_view sql, LexerOptions options) : lexer_(sql, options), ahead_(sql, options) {
+        advance();
+    }
 
     const Token& tok() const { return tok_; }
-    Token peek() const {
-        Lexer copy = lexer_;
-        return copy.next();
+    // The token after tok(), lexed once: advance() then takes it (and the lexer's state after it) instead of
+    // lexing it again — the body scan peeks after nearly every word ("is a '(' next?").
+    const Token& peek() const {
+        if (!ahead_valid_) {
+            ahead_ = lexer_;
+            ahead_tok_ = ahead_.next();
+            ahead_valid_ = true;
+        }
+        return ahead_tok_;
     }
-    void advance() { tok_ = lexer_.next(); }
+    void advance() {
+        if (ahead_valid_) {
+            lexer_ = ahead_;
+            tok_ = ahead_tok_;
+            ahead_valid_ = false;
+        } else {
+            tok_ = lexer_.next();
+        }
+    }
 
     // The end of the current statement: ';' (outside a routine body) or the end of the input.
     bool at_end() const {
@@ -29,11 +45,11 @@ class Cursor {
     }
     bool is_op(std::string_view op) const { return tok_.kind == TokenKind::op && tok_.text == op; }
     bool next_is(std::string_view keyword) const {
-        Token t = peek();
+        const Token& t = peek();
         return t.kind == TokenKind::word && iequals(t.text, keyword);
     }
     bool next_is_op(std::string_view op) const {
-        Token t = peek();
+        const Token& t = peek();
         return t.kind == TokenKind::op && t.text == op;
     }
     bool accept(std::string_view keyword) {
@@ -56,6 +72,9 @@ class Cursor {
   private:
     Lexer lexer_;
     Token tok_;
+    mutable Lexer ahead_;  // valid when ahead_valid_: the lexer after ahead_tok_
+    mutable Token ahead_tok_;
+    mutable bool ahead_valid_ = false;
     bool compound_ = false;
 };
 

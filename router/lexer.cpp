@@ -251,6 +251,18 @@ Token Lexer::word(std::size_t start) {
 Token Lexer::op(std::size_t start) {
     static constexpr std::string_view kLong[] = {
         "<=>", "->>", ":=", "<=", ">=", "<>", "!=", "||", "&&", "<<", ">>", "->", "@@"};
+    // Most operators are one byte: '(', ')', ',', '.', '=' start no longer one.
+    switch (sql_[start]) {
+        case '<':
+        case '>':
+        case '-':
+        case ':':
+        case '!':
+        case '|':
+        case '&':
+        case '@': break;
+        default: pos_ = start + 1; return Token{TokenKind::op, sql_.substr(start, 1), start, false};
+    }
     for (std::string_view candidate : kLong) {
         if (sql_.substr(start, candidate.size()) == candidate) {
             pos_ = start + candidate.size();

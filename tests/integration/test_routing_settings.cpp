@@ -37,20 +37,29 @@ ConnectOptions client_of(const Sluice& s) {
 
 }  // namespace
 
-TEST_CASE("routing settings: read_write_split: false sends every read to the primary") {
+TEST_CASE(
+    "routing settings: read_write_split: false sends every read to the primary, whatever the fallback") {
     Routed r = routed();  // the shared cluster, with whoami
     RoutingOptions off;
     off.read_write_split = false;
-    Sluice s(shared_cluster(), routing_yaml(off));
-    Conn c;
+    // With the split off no replica is a read target, which must not count as "no replica qualifies": with
+    // `fallback: error` too, reads go to the primary (they once failed with ERR 1429).
+    RoutingOptions off_error = off;
+    off_error.fallback = "error";
+    Sluice s(shared_cluster(), routing_yaml(off)), s_error(shared_cluster(), routing_yaml(off_error));
+    Conn c, c_error;
     connect_or_throw(c, client_of(s));
+    connect_or_throw(c_error, client_of(s_error));
     // Let the monitor check the replicas a few times first: with the split on, reads would go there by now.
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-    std::map<std::string, long long> by;
-    for (int i = 0; i < 20; ++i) ++by[answered_by(c)];
-    MESSAGE("20 reads with read_write_split off: " << describe_split(by, r.nodes));
-    CHECK(by.size() == 1);
-    CHECK(by.count(r.nodes.primary()) == 1);
+    for (Conn* conn : {&c, &c_error}) {
+        std::map<std::string, long long> by;
+        for (int i = 0; i < 20; ++i) ++by[answered_by(*conn)];
+        MESSAGE("20 reads with read_write_split off, fallback "
+                << std::string(conn == &c ? "primary" : "error") << ": " << describe_split(by, r.nodes));
+        CHECK(by.size() == 1);
+        CHECK(by.count(r.nodes.primary()) == 1);
+    }
 }
 
 TEST_CASE(

@@ -1,9 +1,11 @@
-// The lexer on its own: token kinds and texts, comments, executable comments, quoting rules.
+// The lexer on its own: token kinds and texts, comments, executable comments, quoting rules; the cursor over
+// it.
 
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "router/cursor.hpp"
 #include "router/lexer.hpp"
 
 using namespace sluice::router;
@@ -95,4 +97,25 @@ TEST_CASE("router lexer: offsets and unterminated state") {
     Lexer open("SELECT /*! 1");
     while (open.next().kind != TokenKind::end) {}
     CHECK(open.saw_unterminated());
+}
+
+// The classifier's cursor keeps the token it peeked at: advancing takes it (and the lexer's state after it,
+// hint comments included), so a cursor that peeks everywhere walks exactly like one that never peeks.
+TEST_CASE("router cursor: a peeked token is the next one, with the same lexer state") {
+    const std::string_view sql = "SELECT /* sluice: replica */ a, b FROM t /*! WHERE x<=>1 */ -- end\n;";
+    sluice::router::detail::Cursor plain(sql, {}), peeking(sql, {});
+    for (int guard = 0; guard < 100 && plain.tok().kind != TokenKind::end; ++guard) {
+        Token ahead = peeking.peek();
+        CHECK(peeking.peek().offset == ahead.offset);  // asked twice, lexed once: the same token
+        plain.advance();
+        peeking.advance();
+        CHECK(static_cast<int>(peeking.tok().kind) == static_cast<int>(plain.tok().kind));
+        CHECK(peeking.tok().text == plain.tok().text);
+        CHECK(peeking.tok().offset == ahead.offset);
+        CHECK(peeking.lexer().position() == plain.lexer().position());
+        CHECK(static_cast<int>(peeking.lexer().hint().kind) == static_cast<int>(plain.lexer().hint().kind));
+    }
+    CHECK(plain.tok().kind == TokenKind::end);
+    CHECK(peeking.lexer().hint().kind == HintKind::replica);
+    CHECK_FALSE(peeking.lexer().saw_unterminated());
 }
