@@ -225,6 +225,12 @@ ConfigResult load_config_text(const std::string& text, const std::string& source
     }
 }
 
+int worker_count(const LimitsConfig& limits, unsigned cores) {
+    if (limits.workers > 0) return limits.workers;
+    if (cores <= 2) return 1;  // also when the core count is unknown (0)
+    return static_cast<int>(cores);
+}
+
 ConfigResult load_config_file(const std::string& path) {
     std::ifstream in(path);
     if (!in)

@@ -38,8 +38,7 @@ std::optional<std::string> Server::start_workers() {
     if (auto g =
             probe_greeting(runtime_->backends, static_cast<int>(config_.monitor.connect_timeout.count())))
         runtime_->learn_greeting(*g);
-    int n = config_.limits.workers > 0 ? config_.limits.workers
-                                       : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    int n = worker_count(config_.limits, std::thread::hardware_concurrency());
     if (auto busy = check_port_free(config_.listen)) return "client listener: " + *busy;
     for (int i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<Worker>(*runtime_, i));
@@ -55,7 +54,8 @@ std::optional<std::string> Server::start_workers() {
     monitor_->start();
     for (auto& w : workers_) w->start();
     log(Component::proxy)
-        .info("client listener on {}:{} ({} workers)", config_.listen.address, config_.listen.port, n);
+        .info("client listener on {}:{} ({} worker{})", config_.listen.address, config_.listen.port, n,
+              n == 1 ? "" : "s");
     return std::nullopt;
 }
 

@@ -1,26 +1,31 @@
 #include "router/kill_statement.hpp"
 
-#include <cctype>
 #include <charconv>
 
 namespace sluice::router {
 
 namespace {
 
+// ASCII only, without the locale: every COM_QUERY's first word passes through here.
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+char upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 class Words {
   public:
     explicit Words(std::string_view s) : s_(s) {}
     std::string_view next() {
-        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+        while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
         std::size_t start = pos_;
-        while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != ';')
-            ++pos_;
+        while (pos_ < s_.size() && !is_space(s_[pos_]) && s_[pos_] != ';') ++pos_;
         return s_.substr(start, pos_ - start);
     }
     // Only spaces and semicolons remain.
     bool at_end() {
-        while (pos_ < s_.size() && (std::isspace(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == ';'))
-            ++pos_;
+        while (pos_ < s_.size() && (is_space(s_[pos_]) || s_[pos_] == ';')) ++pos_;
         return pos_ == s_.size();
     }
 
@@ -32,7 +37,7 @@ class Words {
 bool is(std::string_view word, std::string_view keyword) {
     if (word.size() != keyword.size()) return false;
     for (std::size_t i = 0; i < word.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(word[i])) != keyword[i]) return false;
+        if (upper(word[i]) != keyword[i]) return false;
     return true;
 }
 

@@ -62,6 +62,18 @@ TEST_CASE("a minimal config gets every default") {
     CHECK(c.logging.format == LogFormat::text);
 }
 
+TEST_CASE("limits.workers: 0 is one worker per core, and one on a machine of 2 cores or fewer") {
+    LimitsConfig l;
+    CHECK(worker_count(l, 0) == 1);  // hardware_concurrency() may not know
+    CHECK(worker_count(l, 1) == 1);
+    CHECK(worker_count(l, 2) == 1);
+    CHECK(worker_count(l, 4) == 4);
+    CHECK(worker_count(l, 64) == 64);
+    l.workers = 2;  // what the config says wins
+    CHECK(worker_count(l, 2) == 2);
+    CHECK(worker_count(l, 64) == 2);
+}
+
 TEST_CASE("the shipped example config is valid and read as written") {
     auto r = load_config_file(SLUICE_SOURCE_DIR "/conf/sluice.yaml");
     if (auto* e = std::get_if<ConfigError>(&r)) FAIL(e->message);
