@@ -100,12 +100,12 @@ struct ConfigError {
 
 using ConfigResult = std::variant<Config, ConfigError>;
 
-// Reads and validates a YAML file; never throws.
 // Event-loop threads for `limits.workers` on a machine with `cores` CPUs. 0 means one per core, except on a
 // machine of 2 cores or fewer: there the proxy shares the cores with its clients or databases, and one worker
 // measured less CPU per statement and as much throughput as two (docs/benchmarks.md).
 int worker_count(const LimitsConfig& limits, unsigned cores);
 
+// Reads and validates a YAML file; never throws.
 ConfigResult load_config_file(const std::string& path);
 // Same, from text already in memory (`source` names it in messages).
 ConfigResult load_config_text(const std::string& text, const std::string& source);

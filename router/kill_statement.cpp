@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "router/lexer.hpp"
+
 namespace sluice::router {
 
 namespace {
@@ -9,9 +11,6 @@ namespace {
 // ASCII only, without the locale: every COM_QUERY's first word passes through here.
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-char upper(char c) {
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
 class Words {
@@ -34,29 +33,22 @@ class Words {
     std::size_t pos_ = 0;
 };
 
-bool is(std::string_view word, std::string_view keyword) {
-    if (word.size() != keyword.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-        if (upper(word[i]) != keyword[i]) return false;
-    return true;
-}
-
 }  // namespace
 
 std::optional<KillStatement> parse_kill(std::string_view sql) {
     Words w(sql);
-    if (!is(w.next(), "KILL")) return std::nullopt;
+    if (!iequals(w.next(), "KILL")) return std::nullopt;
     KillStatement k;
     std::string_view word = w.next();
-    if (is(word, "HARD") || is(word, "SOFT")) {
-        k.hard = is(word, "HARD");
+    if (iequals(word, "HARD") || iequals(word, "SOFT")) {
+        k.hard = iequals(word, "HARD");
         word = w.next();
     }
-    if (is(word, "QUERY")) {
+    if (iequals(word, "QUERY")) {
         k.query_only = true;
         word = w.next();
-        if (is(word, "ID")) return std::nullopt;  // KILL QUERY ID names a query id, not a connection
-    } else if (is(word, "CONNECTION")) {
+        if (iequals(word, "ID")) return std::nullopt;  // KILL QUERY ID names a query id, not a connection
+    } else if (iequals(word, "CONNECTION")) {
         word = w.next();
     }
     auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), k.id);
