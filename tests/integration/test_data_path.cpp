@@ -300,9 +300,26 @@ TEST_CASE("bad clients are dropped or answered, and a parallel client never noti
 }
 
 TEST_CASE("KILL with the connection id the client saw in the greeting (what the CLI's Ctrl-C sends)") {
+    // Two workers, and a killer on the other worker than its victim: the kill crosses event loops, as it
+    // does whenever Ctrl-C's fresh connection lands on another worker. (The kernel spreads connections over
+    // the workers' SO_REUSEPORT listeners by address hash: a few tries find one on the other worker.)
+    Sluice s(shared_cluster(), "limits:\n  workers: 2\n");
+    const ConnectOptions app{.port = s.client_port(), .user = "app", .password = "app"};
+    Conn admin;
+    connect_or_throw(admin, {.port = s.admin_port(), .user = "admin", .password = "admin"});
+    auto worker_of = [&](unsigned long id) -> std::string {  // a new session shows up a moment after login
+        for (int i = 0; i < 50; ++i) {
+            for (auto& r : rows_of(admin, "SHOW SESSIONS"))
+                if (r["id"] == std::to_string(id)) return r["worker"].value_or("");
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return "";
+    };
     Conn victim;
-    connect_or_throw(victim, through_sluice());
+    connect_or_throw(victim, app);
     unsigned long greeting_id = mysql_thread_id(victim.raw());
+    const std::string victim_worker = worker_of(greeting_id);
+    REQUIRE(!victim_worker.empty());
     CHECK(greeting_id >= (1UL << 30));
     std::string backend_id = victim.scalar("SELECT CONNECTION_ID()");
     std::optional<SqlError> slept;
@@ -312,8 +329,15 @@ TEST_CASE("KILL with the connection id the client saw in the greeting (what the 
         slept = victim.exec("SELECT SLEEP(30)", &rows);
         if (!rows.empty()) slept_value = rows[0][0].value_or("NULL");
     });
-    Conn killer;
-    connect_or_throw(killer, through_sluice());
+    std::optional<Conn> killer_slot;
+    for (int tries = 0; tries < 40 && !killer_slot; ++tries) {
+        killer_slot.emplace();
+        connect_or_throw(*killer_slot, app);
+        std::string w = worker_of(mysql_thread_id(killer_slot->raw()));
+        if (w.empty() || w == victim_worker) killer_slot.reset();
+    }
+    REQUIRE_MESSAGE(killer_slot, "no connection landed on the other worker in 40 tries");
+    Conn& killer = *killer_slot;
     for (int k = 0; k < 200; ++k) {
         if (killer.scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + backend_id +
                           " AND INFO LIKE 'SELECT SLEEP%'") == "1")
