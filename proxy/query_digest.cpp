@@ -4,7 +4,7 @@
 #include <map>
 #include <utility>
 
-#include "router/fingerprint.hpp"
+#include "router/fingerprint.hpp"  // digest_hash
 
 namespace sluice::proxy {
 
@@ -20,12 +20,11 @@ void add(DigestRow& into, const DigestRow& from) {
 
 }  // namespace
 
-void QueryDigest::record(std::string_view sql, std::string_view backend, std::chrono::nanoseconds elapsed,
-                         std::uint64_t rows) {
-    // fp_ and key_ are the worker's own (only it records), outside the lock: no allocation once they have
-    // grown to the statements' size.
-    std::string& fp = fp_;
-    router::fingerprint_into(fp, sql);
+void QueryDigest::record(std::string_view fingerprint, std::string_view backend,
+                         std::chrono::nanoseconds elapsed, std::uint64_t rows) {
+    // key_ is the worker's own (only it records), outside the lock: no allocation once it has grown to the
+    // statements' size.
+    std::string_view fp = fingerprint;
     auto us =
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
     DigestRow one;
@@ -38,14 +37,14 @@ void QueryDigest::record(std::string_view sql, std::string_view backend, std::ch
     auto it = map_.find(key);
     if (it == map_.end()) {
         if (map_.size() >= kMaxEntries) {
-            fp.assign(kOverflow);
+            fp = kOverflow;
             key.assign(backend).append(1, '\0').append(fp);
             it = map_.find(key);
         }
         if (it == map_.end()) {
             DigestRow fresh;
             fresh.hash = router::digest_hash(fp);
-            fresh.fingerprint = fp;
+            fresh.fingerprint = std::string(fp);
             fresh.backend = std::string(backend);
             it = map_.emplace(key, std::move(fresh)).first;
         }

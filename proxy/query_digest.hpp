@@ -34,7 +34,9 @@ class QueryDigest {
     static constexpr std::size_t kMaxEntries = 5000;
     static constexpr std::string_view kOverflow = "(other statements: digest table full)";
 
-    void record(std::string_view sql, std::string_view backend, std::chrono::nanoseconds elapsed,
+    // `fingerprint`: the statement's (router::fingerprint_into), made by the caller, which may have its
+    // tokens at hand from the classification.
+    void record(std::string_view fingerprint, std::string_view backend, std::chrono::nanoseconds elapsed,
                 std::uint64_t rows);
     std::vector<DigestRow> rows() const;
     void clear();
@@ -42,7 +44,7 @@ class QueryDigest {
   private:
     mutable std::mutex mu_;
     std::unordered_map<std::string, DigestRow> map_;  // key: backend '\0' fingerprint
-    std::string fp_, key_;                            // record()'s buffers (the worker's only)
+    std::string key_;                                 // record()'s buffer (the worker's only)
 };
 
 // The tables of every worker as one: rows of the same digest and backend added up, the most time first; at

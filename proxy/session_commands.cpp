@@ -30,8 +30,9 @@ std::shared_ptr<const router::Statement> primary_statement() {
     return shared;
 }
 
-std::shared_ptr<const router::Statement> classified(std::string_view sql, router::LexerOptions options) {
-    return std::make_shared<const router::Statement>(router::classify(sql, {options}));
+std::shared_ptr<const router::Statement> classified(std::string_view sql, router::LexerOptions options,
+                                                    router::TokenLog* tokens = nullptr) {
+    return std::make_shared<const router::Statement>(router::classify(sql, {options, tokens}));
 }
 
 // A plain read that succeeded without a warning leaves nothing on its connection that a later client could
@@ -108,7 +109,9 @@ void ClientSession::run_command(PendingCommand cmd) {
     Job& j = job_.emplace();  // built in place: a Job (and its Statement) is costly to move
     j.command = *command;
     switch (command->id()) {
-        case protocol::CommandByte::query: j.st = classified(payload.substr(1), router_.lexer_options); break;
+        case protocol::CommandByte::query:  // its tokens kept for the digest (payload's bytes move with it)
+            j.st = classified(payload.substr(1), router_.lexer_options, &worker_.token_log());
+            break;
         case protocol::CommandByte::init_db:
             j.st = classified("USE " + quote_name(payload.substr(1)), router_.lexer_options);
             break;

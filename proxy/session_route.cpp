@@ -175,7 +175,16 @@ void ClientSession::send_job(Job& j) {
     count_outstanding(j, true);
     tracker_.emplace(j.command, caps_);
     j.started = std::chrono::steady_clock::now();
-    probe_.started(worker_, id_, protocol::as_view(j.cmd.payload), backend_name(j.backend), held_backends());
+    // The worker's token log is this statement's when it is of these very bytes: the classification filled
+    // it, and no other session's has since (its payload, alive meanwhile, lies elsewhere). Used once: a
+    // retry lexes again.
+    std::string_view payload = protocol::as_view(j.cmd.payload);
+    router::TokenLog& log = worker_.token_log();
+    bool mine =
+        payload.size() > 1 && log.sql.data() == payload.data() + 1 && log.sql.size() == payload.size() - 1;
+    probe_.started(worker_, id_, payload, backend_name(j.backend), held_backends(), j.started,
+                   mine ? &log : nullptr, router_.lexer_options);
+    if (mine) log.reset({});
     scanner_ = protocol::PacketScanner(worker_.limits().max_packet_size);
     scanner_.expect_sequence(static_cast<std::uint8_t>(j.cmd.last_seq + 1));
     s.conn->conn().start_reading();

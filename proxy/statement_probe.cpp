@@ -2,6 +2,7 @@
 
 #include "protocol/command.hpp"
 #include "proxy/worker.hpp"
+#include "router/fingerprint.hpp"
 
 namespace sluice::proxy {
 
@@ -22,21 +23,25 @@ void StatementProbe::logged_in(Worker& w, std::uint32_t id, std::string_view cli
 }
 
 void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend,
-                             std::string_view held) {
-    started_ = std::chrono::steady_clock::now();
+                             std::string_view held, std::chrono::steady_clock::time_point at,
+                             const router::TokenLog* tokens, router::LexerOptions options) {
+    started_ = at;
     running_ = true;
     backend_ = backend;
     auto command = protocol::command_of(payload);
     query_ = command && command->id() == protocol::CommandByte::query;
-    if (query_)
-        sql_.assign(payload.substr(1));
-    else
-        sql_.clear();
+    std::string_view sql = query_ ? payload.substr(1) : std::string_view();
+    if (query_) {
+        if (tokens)
+            router::fingerprint_into(fingerprint_, *tokens, options);
+        else
+            router::fingerprint_into(fingerprint_, sql, options);
+    }
     auto* c = cell(w, id);
     if (!c) return;
     c->update([&](SessionInfo& i) {
         if (query_)
-            SessionActivity::assign_truncated(i.statement, sql_);
+            SessionActivity::assign_truncated(i.statement, sql);
         else
             i.statement.assign(command ? command->name() : "?");
         i.started = started_;
@@ -48,7 +53,7 @@ void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction
                               std::string_view held) {
     if (!running_) return;
     running_ = false;
-    if (query_) w.digests().record(sql_, backend_, std::chrono::steady_clock::now() - started_, rows);
+    if (query_) w.digests().record(fingerprint_, backend_, std::chrono::steady_clock::now() - started_, rows);
     if (activity_)
         activity_->update([&](SessionInfo& i) {
             i.statement.clear();

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "router/lexer.hpp"
+
 namespace sluice::proxy {
 
 class Worker;
@@ -19,10 +21,12 @@ class StatementProbe {
   public:
     void logged_in(Worker& w, std::uint32_t id, std::string_view client, std::string_view user,
                    std::string_view database, std::string_view backend);
-    // A command went to `backend`; `payload` is the command packet's payload (COM_QUERY text is digested);
-    // `held` lists the backends the session has connections to ("db1,db2").
+    // A command went to `backend` at `at`; `payload` is the command packet's payload (COM_QUERY text is
+    // digested: from `tokens`, its classification's, when given, else lexed with `options`); `held` lists
+    // the backends the session has connections to ("db1,db2").
     void started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend,
-                 std::string_view held);
+                 std::string_view held, std::chrono::steady_clock::time_point at,
+                 const router::TokenLog* tokens, router::LexerOptions options);
     // Its response ended: records the digest and publishes the session's state after it.
     void finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database,
                   std::string_view held);
@@ -34,7 +38,7 @@ class StatementProbe {
     SessionActivity* cell(Worker& w, std::uint32_t id);
 
     std::shared_ptr<SessionActivity> activity_;
-    std::string sql_;  // COM_QUERY text of the running statement (buffer reused)
+    std::string fingerprint_;  // of the running COM_QUERY (buffer reused)
     std::string backend_;
     bool query_ = false;
     bool running_ = false;

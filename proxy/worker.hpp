@@ -24,6 +24,7 @@
 #include "proxy/query_digest.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/stats.hpp"
+#include "router/lexer.hpp"
 #include "router/topology_view.hpp"
 
 namespace sluice::proxy {
@@ -81,6 +82,9 @@ class Worker {
     const PoolStats& pool_stats() const { return pool_stats_; }
     QueryDigest& digests() { return digests_; }
     const QueryDigest& digests() const { return digests_; }
+    // The tokens of the COM_QUERY classified last on this loop, for its digest (sessions check that it is
+    // theirs: see ClientSession::send_job). One per worker: no session keeps a buffer of its own.
+    router::TokenLog& token_log() { return token_log_; }
     // A session is over: forget it and delete it after the current callback.
     void session_ended(ClientSession& s);
 
@@ -106,6 +110,7 @@ class Worker {
     PoolStats pool_stats_;  // before pool_, which counts in it
     BackendPool pool_;
     QueryDigest digests_;
+    router::TokenLog token_log_;
     LimitsConfig limits_;
     RoutingConfig routing_;
     Counters counters_;

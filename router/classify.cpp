@@ -91,7 +91,8 @@ void finalize(Statement& st) {
 
 Statement classify(std::string_view sql, const ClassifyOptions& options) {
     detail::Context ctx{sql, options, {}, 0};
-    detail::Cursor c(sql, options.lexer);
+    if (options.tokens) options.tokens->reset(sql);
+    detail::Cursor c(sql, options.lexer, options.tokens);
     Statement st;
     detail::parse_statement(c, st, ctx);
     bool multi = false;
@@ -105,6 +106,7 @@ Statement classify(std::string_view sql, const ClassifyOptions& options) {
         detail::merge_part(st, part);
     }
     if (multi) detail::finalize_multi(st);
+    // The cursor met every token on its way to the end: the log, if any, is complete.
     const HintComment& hint = c.lexer().hint();
     st.hint = Hint{hint.kind, std::string(hint.backend)};
     if (c.lexer().saw_unterminated()) {  // a truncated statement: the server will refuse it, wherever it goes

@@ -30,7 +30,8 @@
 namespace sluice::router {
 
 struct ClassifyOptions {
-    LexerOptions lexer;  // from the session's sql_mode (SessionState::lexer_options)
+    LexerOptions lexer;          // from the session's sql_mode (SessionState::lexer_options)
+    TokenLog* tokens = nullptr;  // when given: reset, then filled with every token of the statement
 };
 
 // Never fails and never reads outside `sql`: text it cannot make sense of is Verb::unknown, Kind::other,

@@ -30,14 +30,34 @@ bool is_ddl_like(Verb v) {
     }
 }
 
-// The words on_keyword() acts on (and SQL_CALC_FOUND_ROWS, too long for a set): most words of a statement are
-// names, turned away by one lookup instead of a compare per keyword.
-constexpr KeywordSet kBodyKeywords{
+// The words on_keyword() acts on, in the order of BodyWord: most words of a statement are names, turned away
+// by one lookup; a keyword is told apart by a switch, not by a compare per keyword.
+enum class BodyWord : std::uint8_t {
+    from,
+    join,
+    straight_join,
+    using_,
+    into,
+    table,
+    tables,
+    for_,
+    lock,
+    returning,
+    next,
+    previous,
+    sql_calc_found_rows,  // too long for the set (more than 16 bytes): compared on its own
+    none,
+};
+
+constexpr KeywordSet kBodyWords{
     std::to_array<std::string_view>({"FROM", "JOIN", "STRAIGHT_JOIN", "USING", "INTO", "TABLE", "TABLES",
                                      "FOR", "LOCK", "RETURNING", "NEXT", "PREVIOUS"})};
+static_assert(kBodyWords.index_of("PREVIOUS") == static_cast<int>(BodyWord::previous));
 
-bool maybe_body_keyword(std::string_view word) {
-    return kBodyKeywords.contains(word) || iequals(word, "SQL_CALC_FOUND_ROWS");
+BodyWord body_word(std::string_view word) {
+    int i = kBodyWords.index_of(word);
+    if (i >= 0) return static_cast<BodyWord>(i);
+    return iequals(word, "SQL_CALC_FOUND_ROWS") ? BodyWord::sql_calc_found_rows : BodyWord::none;
 }
 
 // Calls to functions that are not built in matter for statements that could otherwise go to a replica.
@@ -165,39 +185,49 @@ void BodyScanner::on_word() {
 
 // The keywords with a meaning here; true when it consumed what it handled.
 bool BodyScanner::on_keyword() {
-    if (!maybe_body_keyword(c_.tok().text)) return false;
-    if ((c_.is("FROM") || c_.is("JOIN") || (c_.is("STRAIGHT_JOIN") && !prev_is("SELECT"))) && in_query()) {
-        advance();
-        read_list(ListMode::from);
-        return true;
-    }
-    if (c_.is("USING") && st_.verb == Verb::delete_ && !c_.next_is_op("(")) {
-        advance();
-        read_list(ListMode::from);
-        return true;
-    }
-    if (c_.is("INTO")) {
-        on_into();
-        return true;
-    }
-    if ((c_.is("TABLE") || c_.is("TABLES")) && is_ddl_like(st_.verb)) {
-        advance();
-        read_list(ListMode::ddl);
-        return true;
-    }
-    if ((c_.is("FOR") && (c_.next_is("UPDATE") || c_.next_is("SHARE"))) ||
-        (c_.is("LOCK") && c_.next_is("IN"))) {
-        st_.flags.set(Flag::locking_read);
-    } else if (c_.is("SQL_CALC_FOUND_ROWS")) {
-        st_.flags.set(Flag::calc_found_rows);
-    } else if (c_.is("RETURNING") &&
-               (st_.verb == Verb::insert || st_.verb == Verb::replace || st_.verb == Verb::delete_)) {
-        st_.flags.set(Flag::returning);
-    } else if ((c_.is("NEXT") || c_.is("PREVIOUS")) && c_.next_is("VALUE")) {
-        Cursor ahead = c_;
-        ahead.advance();
-        ahead.advance();
-        if (ahead.is("FOR")) st_.flags.set(Flag::primary_function);
+    switch (body_word(c_.tok().text)) {
+        case BodyWord::none: return false;
+        case BodyWord::straight_join:
+            if (prev_is("SELECT")) return false;  // SELECT STRAIGHT_JOIN: a join-order hint, not a join
+            [[fallthrough]];
+        case BodyWord::from:
+        case BodyWord::join:
+            if (!in_query()) return false;  // EXTRACT(x FROM y)
+            advance();
+            read_list(ListMode::from);
+            return true;
+        case BodyWord::using_:
+            if (st_.verb != Verb::delete_ || c_.next_is_op("(")) return false;  // JOIN ... USING (col)
+            advance();
+            read_list(ListMode::from);
+            return true;
+        case BodyWord::into: on_into(); return true;
+        case BodyWord::table:
+        case BodyWord::tables:
+            if (!is_ddl_like(st_.verb)) return false;
+            advance();
+            read_list(ListMode::ddl);
+            return true;
+        case BodyWord::for_:
+            if (c_.next_is("UPDATE") || c_.next_is("SHARE")) st_.flags.set(Flag::locking_read);
+            return false;
+        case BodyWord::lock:
+            if (c_.next_is("IN")) st_.flags.set(Flag::locking_read);  // LOCK IN SHARE MODE
+            return false;
+        case BodyWord::sql_calc_found_rows: st_.flags.set(Flag::calc_found_rows); return false;
+        case BodyWord::returning:
+            if (st_.verb == Verb::insert || st_.verb == Verb::replace || st_.verb == Verb::delete_)
+                st_.flags.set(Flag::returning);
+            return false;
+        case BodyWord::next:
+        case BodyWord::previous:
+            if (c_.next_is("VALUE")) {  // NEXT VALUE FOR seq
+                Cursor ahead = c_;
+                ahead.advance();
+                ahead.advance();
+                if (ahead.is("FOR")) st_.flags.set(Flag::primary_function);
+            }
+            return false;
     }
     return false;
 }

@@ -9,7 +9,10 @@ namespace sluice::router::detail {
 
 class Cursor {
   public:
-    Cursor(std::string_view sql, LexerOptions options) : lexer_(sql, options), ahead_(sql, options) {
+    // `log`, when given, keeps the statement's tokens (see TokenLog); it must be reset for `sql`.
+    Cursor(std::string_view sql, LexerOptions options, TokenLog* log = nullptr)
+        : lexer_(sql, options), ahead_(sql, options) {
+        lexer_.log_to(log);
         advance();
     }
 

@@ -173,9 +173,22 @@ class Writer {
     std::size_t word_end_ = 0;
 };
 
-// After `IN (`: a list of literals only, then `)`. Returns the lexer positioned after `)`, or nothing.
-bool literal_list(Lexer& lex) {
-    Lexer look = lex;
+// A token source like Lexer (next(), copied to look ahead) over the tokens a classification kept.
+class LoggedTokens {
+  public:
+    explicit LoggedTokens(const std::vector<Token>& tokens)
+        : p_(tokens.data()), end_(tokens.data() + tokens.size()) {}
+    Token next() { return p_ == end_ ? Token{} : *p_++; }
+
+  private:
+    const Token* p_;
+    const Token* end_;
+};
+
+// After `IN (`: a list of literals only, then `)`. True with `lex` positioned after `)`.
+template <class Source>
+bool literal_list(Source& lex) {
+    Source look = lex;
     bool expect_value = true;
     for (;;) {
         Token t = look.next();
@@ -194,20 +207,8 @@ bool literal_list(Lexer& lex) {
     }
 }
 
-}  // namespace
-
-bool is_fingerprint_keyword(std::string_view word) {
-    return kKeywordSet.contains(word);
-}
-
-std::string fingerprint(std::string_view sql) {
-    std::string out;
-    fingerprint_into(out, sql);
-    return out;
-}
-
-void fingerprint_into(std::string& out, std::string_view sql) {
-    Lexer lex(sql);
+template <class Source>
+void write_fingerprint(std::string& out, Source lex) {
     Writer w(out);
     bool pending_sign = false;
     for (Token t = lex.next(); t.kind != TokenKind::end && w.size() < kMaxFingerprint; t = lex.next()) {
@@ -218,7 +219,7 @@ void fingerprint_into(std::string& out, std::string_view sql) {
                 if (auto kw = keyword(t.text, buf)) {
                     w.put_keyword(*kw);
                     if (*kw == "IN") {
-                        Lexer after = lex;
+                        Source after = lex;
                         Token open = after.next();
                         if (open.kind == TokenKind::op && open.text == "(" && literal_list(after)) {
                             w.put("(...)");
@@ -255,7 +256,7 @@ void fingerprint_into(std::string& out, std::string_view sql) {
                 continue;
             }
             case TokenKind::semicolon: {
-                Lexer rest = lex;
+                Source rest = lex;
                 if (rest.next().kind != TokenKind::end) w.put(";", true);
                 break;
             }
@@ -264,6 +265,29 @@ void fingerprint_into(std::string& out, std::string_view sql) {
         w.clear_word();
     }
     if (out.size() > kMaxFingerprint) out.resize(kMaxFingerprint);
+}
+
+}  // namespace
+
+bool is_fingerprint_keyword(std::string_view word) {
+    return kKeywordSet.contains(word);
+}
+
+std::string fingerprint(std::string_view sql, LexerOptions options) {
+    std::string out;
+    fingerprint_into(out, sql, options);
+    return out;
+}
+
+void fingerprint_into(std::string& out, std::string_view sql, LexerOptions options) {
+    write_fingerprint(out, Lexer(sql, options));
+}
+
+void fingerprint_into(std::string& out, const TokenLog& log, LexerOptions options) {
+    if (log.complete)
+        write_fingerprint(out, LoggedTokens(log.tokens));
+    else
+        write_fingerprint(out, Lexer(log.sql, options));
 }
 
 std::uint64_t digest_hash(std::string_view fingerprint) {

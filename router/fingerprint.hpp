@@ -14,13 +14,19 @@
 #include <string>
 #include <string_view>
 
+#include "router/lexer.hpp"
+
 namespace sluice::router {
 
 inline constexpr std::size_t kMaxFingerprint = 1024;
 
-[[nodiscard]] std::string fingerprint(std::string_view sql);
+// `options`: the session's sql_mode, as for classification (ANSI_QUOTES makes "x" a name).
+[[nodiscard]] std::string fingerprint(std::string_view sql, LexerOptions options = {});
 // The same into `out` (cleared first), whose buffer a caller reuses from statement to statement.
-void fingerprint_into(std::string& out, std::string_view sql);
+void fingerprint_into(std::string& out, std::string_view sql, LexerOptions options = {});
+// From the tokens a classification kept (ClassifyOptions::tokens): the statement is not lexed again. A log
+// that is not complete is lexed from its text with `options`.
+void fingerprint_into(std::string& out, const TokenLog& log, LexerOptions options = {});
 
 // A stable 64-bit hash of a fingerprint (FNV-1a), shown as the digest id.
 [[nodiscard]] std::uint64_t digest_hash(std::string_view fingerprint);

@@ -85,7 +85,7 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
-Token Lexer::next() {
+Token Lexer::lex() {
     skip_space_and_comments();
     std::size_t start = pos_;
     if (start >= sql_.size()) {
@@ -221,6 +221,12 @@ Token Lexer::at_sign(std::size_t start) {
 
 Token Lexer::number_or_word(std::size_t start) {
     std::size_t i = start;
+    while (i < sql_.size() && is_digit(sql_[i])) ++i;
+    if (i == sql_.size() || (!is_ident(sql_[i]) && sql_[i] != '.')) {  // the common case: digits only
+        pos_ = i;
+        return Token{TokenKind::number, sql_.substr(start, i - start), start, false};
+    }
+    i = start;
     while (i < sql_.size() && is_ident(sql_[i])) ++i;
     std::string_view text = sql_.substr(start, i - start);
     if (!is_number_text(text)) {

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace sluice::router {
 
@@ -51,12 +52,53 @@ struct LexerOptions {
     bool ansi_quotes = false;           // sql_mode ANSI_QUOTES: "..." is an identifier
 };
 
+// The tokens of one statement, in order, kept by a lexer and its copies as they meet them: the classifier
+// keeps them so that the fingerprint (the query digest) need not lex the statement a second time. A token is
+// kept when it is the next one after the last kept (lexing is deterministic: whichever copy of the lexer
+// meets a token first keeps it; a copy that looks ahead or goes back keeps nothing twice).
+struct TokenLog {
+    // A longer statement is not kept whole (`complete` stays false): memory stays bounded, and the
+    // fingerprint, cut at 1 KiB anyway, lexes it itself.
+    static constexpr std::size_t kMaxTokens = 4096;
+    static constexpr std::size_t kFull = static_cast<std::size_t>(-1);
+
+    std::string_view sql;       // the text the tokens are of
+    std::vector<Token> tokens;  // every token up to the end (TokenKind::end itself not kept) when `complete`
+    std::size_t next_from = 0;  // the position right after the last token kept (kFull: no more kept)
+    bool complete = false;
+
+    void reset(std::string_view text) {
+        sql = text;
+        tokens.clear();
+        next_from = 0;
+        complete = false;
+    }
+};
+
 // Copying a Lexer is cheap, and is how callers look ahead.
 class Lexer {
   public:
     explicit Lexer(std::string_view sql, LexerOptions options = {}) : sql_(sql), options_(options) {}
 
-    Token next();
+    Token next() {
+        if (!log_) return lex();
+        std::size_t from = pos_;
+        Token t = lex();
+        if (from == log_->next_from && !log_->complete) {
+            if (t.kind == TokenKind::end) {
+                log_->complete = true;
+            } else if (log_->tokens.size() < TokenLog::kMaxTokens) {
+                log_->tokens.push_back(t);
+                log_->next_from = pos_;
+            } else {
+                log_->next_from = TokenLog::kFull;
+            }
+        }
+        return t;
+    }
+    // Keeps the tokens this lexer and its copies meet in `log` (which must be of the same text, reset, and
+    // outlive them); nullptr stops that.
+    void log_to(TokenLog* log) { log_ = log; }
 
     // The first sluice hint comment met so far.
     const HintComment& hint() const { return hint_; }
@@ -65,6 +107,7 @@ class Lexer {
     std::size_t position() const { return pos_; }
 
   private:
+    Token lex();
     void skip_space_and_comments();
     bool skip_block_comment();  // at "/*": false when the comment is executable (its opener was consumed)
     void skip_line();
@@ -82,6 +125,7 @@ class Lexer {
     bool in_executable_comment_ = false;
     bool unterminated_ = false;
     HintComment hint_;
+    TokenLog* log_ = nullptr;
 };
 
 // ASCII case-insensitive equality, for keywords.

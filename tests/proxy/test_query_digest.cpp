@@ -1,4 +1,5 @@
-// The per-worker digest table and the merge SHOW QUERY DIGEST makes of them.
+// The per-worker digest table and the merge SHOW QUERY DIGEST makes of them (fed fingerprints, as the
+// statement probe does).
 
 #include <doctest/doctest.h>
 
@@ -6,14 +7,15 @@
 #include "router/fingerprint.hpp"
 
 using namespace sluice::proxy;
+using sluice::router::fingerprint;
 using std::chrono::microseconds;
 
 TEST_CASE("query digest: statements that differ in literals add up per backend") {
     QueryDigest d;
-    d.record("SELECT * FROM t WHERE id = 1", "db1", microseconds(100), 1);
-    d.record("select * from t where id=2", "db1", microseconds(300), 0);
-    d.record("SELECT * FROM t WHERE id = 3", "db2", microseconds(50), 1);
-    d.record("UPDATE t SET a = 1", "db1", microseconds(10), 0);
+    d.record(fingerprint("SELECT * FROM t WHERE id = 1"), "db1", microseconds(100), 1);
+    d.record(fingerprint("select * from t where id=2"), "db1", microseconds(300), 0);
+    d.record(fingerprint("SELECT * FROM t WHERE id = 3"), "db2", microseconds(50), 1);
+    d.record(fingerprint("UPDATE t SET a = 1"), "db1", microseconds(10), 0);
     auto rows = merge_digests({d.rows()}, 0);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].fingerprint == "SELECT * FROM t WHERE id = ?");
@@ -32,8 +34,8 @@ TEST_CASE("query digest: statements that differ in literals add up per backend")
 
 TEST_CASE("query digest: workers' tables merge; a full table counts the rest in one row") {
     QueryDigest a, b;
-    a.record("SELECT 1", "db1", microseconds(5), 1);
-    b.record("SELECT 2", "db1", microseconds(7), 1);
+    a.record(fingerprint("SELECT 1"), "db1", microseconds(5), 1);
+    b.record(fingerprint("SELECT 2"), "db1", microseconds(7), 1);
     auto rows = merge_digests({a.rows(), b.rows()}, 0);
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].count == 2);
@@ -42,7 +44,7 @@ TEST_CASE("query digest: workers' tables merge; a full table counts the rest in 
 
     QueryDigest full;
     for (std::size_t i = 0; i < QueryDigest::kMaxEntries + 10; ++i)
-        full.record("SELECT c" + std::to_string(i) + " FROM t", "db1", microseconds(1), 0);
+        full.record(fingerprint("SELECT c" + std::to_string(i) + " FROM t"), "db1", microseconds(1), 0);
     auto all = full.rows();
     CHECK(all.size() == QueryDigest::kMaxEntries + 1);
     std::uint64_t overflow = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "router/classify.hpp"
+#include "router/fingerprint.hpp"
 
 using namespace sluice::router;
 
@@ -31,8 +32,35 @@ Statement classify_exact(std::string_view text, const ClassifyOptions& options =
     INFO("text: " << std::string(text));
     std::unique_ptr<char[]> block(new char[text.size()]);
     if (!text.empty()) std::memcpy(block.get(), text.data(), text.size());
-    Statement st = classify(std::string_view(block.get(), text.size()), options);
+    std::string_view exact(block.get(), text.size());
+    Statement st = classify(exact, options);
     check_invariants(st);
+
+    // Keeping the tokens for the digest: every token once, in order, to the end, as a lexer of its own sees
+    // them; the fingerprint from them is the one made by lexing.
+    TokenLog log;
+    ClassifyOptions logging = options;
+    logging.tokens = &log;
+    Statement logged = classify(exact, logging);
+    CHECK(logged.placement == st.placement);
+    Lexer lex(exact, options.lexer);
+    std::size_t i = 0;
+    for (Token t = lex.next(); t.kind != TokenKind::end; t = lex.next(), ++i) {
+        if (i >= log.tokens.size()) continue;
+        CHECK(log.tokens[i].offset == t.offset);
+        CHECK(log.tokens[i].text.size() == t.text.size());
+        CHECK(log.tokens[i].kind == t.kind);
+    }
+    if (i <= TokenLog::kMaxTokens) {
+        CHECK(log.complete);
+        CHECK(i == log.tokens.size());
+    } else {  // too long to keep: the first kMaxTokens kept, and the log says it is not whole
+        CHECK_FALSE(log.complete);
+        CHECK(log.tokens.size() == TokenLog::kMaxTokens);
+    }
+    std::string from_log;
+    fingerprint_into(from_log, log);
+    CHECK(from_log == fingerprint(exact, options.lexer));
     return st;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "router/classify.hpp"
 #include "router/fingerprint.hpp"
 
 using namespace sluice::router;
@@ -42,7 +43,33 @@ TEST_CASE("router fingerprint: literals, lists, spacing, keywords") {
     for (const Row& r : rows) {
         INFO(std::string(r.sql));
         CHECK(fingerprint(r.sql) == r.expected);
+        // The same from the tokens a classification kept.
+        TokenLog log;
+        (void)classify(r.sql, {{}, &log});
+        CHECK(log.complete);
+        std::string from_log;
+        fingerprint_into(from_log, log);
+        CHECK(from_log == r.expected);
     }
+}
+
+TEST_CASE("router fingerprint: from a token log that is not complete, the text is lexed") {
+    TokenLog log;
+    log.reset("select 1 from t");
+    log.tokens.push_back(Token{TokenKind::word, "select", 0, false});
+    std::string out;
+    fingerprint_into(out, log);
+    CHECK(out == "SELECT ? FROM t");
+}
+
+TEST_CASE("router fingerprint: sql_mode's quoting is the classifier's") {
+    CHECK(fingerprint("SELECT \"a\" FROM t") == "SELECT ? FROM t");
+    CHECK(fingerprint("SELECT \"a\" FROM t", {.ansi_quotes = true}) == "SELECT `a` FROM t");
+    TokenLog log;
+    (void)classify("SELECT \"a\" FROM t", {{.ansi_quotes = true}, &log});
+    std::string out;
+    fingerprint_into(out, log);
+    CHECK(out == "SELECT `a` FROM t");
 }
 
 TEST_CASE("router fingerprint: statements that differ in literals only share a digest") {
