@@ -57,11 +57,17 @@ def stop(p, timeout=15.0):
         p.wait()
 
 
-def cpu_seconds(pid):
-    """utime + stime of a whole process (all threads), from /proc/PID/stat."""
+def cpu_split(pid):
+    """(utime, stime) of a whole process (all threads), from /proc/PID/stat: user space and the kernel's work
+    on its behalf (system calls, and the loopback TCP stack they run)."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
+def cpu_seconds(pid):
+    """utime + stime of a whole process (all threads)."""
+    return sum(cpu_split(pid))
 
 
 def rss_kib(pid):

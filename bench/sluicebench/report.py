@@ -7,8 +7,8 @@ from . import verdicts
 CSV_FIELDS = ["workload", "threads", "target", "rounds", "rounds_ok", "qps", "tps", "connects_per_s", "mib_per_s",
               "min", "max",
               "qps_x_direct", "qps_x_haproxy", "p95_ms", "p99_ms", "p99_added_ms", "errors", "cpu_s_per_m",
-              "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib", "kib_per_conn", "open",
-              "open_seconds", "other_load_cores", "replica_share", "client_us_per_connect",
+              "proxy_sys_share", "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib",
+              "kib_per_conn", "open", "open_seconds", "other_load_cores", "replica_share", "client_us_per_connect",
               "servers_us_per_connect", "note"]
 
 
@@ -70,9 +70,9 @@ def sysbench_tables(rows, targets):
         unit = "QPS" if w != "oltp_read_write" else "QPS (TPS)"
         out += [f"### {w}", "",
                 f"| threads | target | {unit} | QPS min–max | ×direct | ×HAProxy | p95 ms | p99 ms "
-                "| p99 added over direct ms | errors | proxy CPU s / M stmts | CPU ×HAProxy | proxy peak RSS MiB "
-                "| other load (cores) | answered by replicas |",
-                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "| p99 added over direct ms | errors | proxy CPU s / M stmts | of it in the kernel | CPU ×HAProxy "
+                "| proxy peak RSS MiB | other load (cores) | answered by replicas |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for threads in sorted({r["threads"] for r in rows if r["workload"] == w}):
             for t in targets:
                 r = next((x for x in rows if x["workload"] == w and x["threads"] == threads and x["target"] == t),
@@ -84,6 +84,7 @@ def sysbench_tables(rows, targets):
                            f"{_x(r.get('qps_x_direct'))} | "
                            f"{_x(r.get('qps_x_haproxy'))} | {_n(r['p95_ms'], 2)} | {_n(r['p99_ms'], 2)} | "
                            f"{_signed(r.get('p99_added_ms'))} | {_n(r['errors'])} | {_n(r['cpu_s_per_m'], 1)} | "
+                           f"{_pct(r.get('proxy_sys_share'))} | "
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} | {_pct(r.get('replica_share'))} |")
         out.append("")

@@ -4,7 +4,8 @@ import statistics
 
 NUMERIC = ["qps", "tps", "p95_ms", "p99_ms", "errors", "cpu_s_per_m", "proxy_rss_peak_kib", "other_load_cores",
            "connects_per_s", "mib_per_s", "rss_growth_kib", "cpu_s_per_gib", "kib_per_conn", "open",
-           "open_seconds", "replica_share", "client_us_per_connect", "servers_us_per_connect"]
+           "open_seconds", "replica_share", "client_us_per_connect", "servers_us_per_connect",
+           "proxy_sys_share"]
 
 
 # The figure whose spread over the rounds the tables show, per workload.

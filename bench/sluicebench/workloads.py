@@ -20,7 +20,8 @@ class Meter:
 
     def __enter__(self):
         self.t0 = time.monotonic()
-        self.cpu0 = procs.cpu_seconds(self.pid) if self.pid else 0.0
+        self.user0, self.sys0 = procs.cpu_split(self.pid) if self.pid else (0.0, 0.0)
+        self.cpu0 = self.user0 + self.sys0
         self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds()
         self.servers0 = sum(procs.cpu_seconds(p) for p in self.server_pids)
         self.busy0 = procs.machine_busy_seconds()
@@ -43,7 +44,11 @@ class Meter:
         if self.pid:
             self._sampler.join()
         self.seconds = time.monotonic() - self.t0
-        self.cpu = (procs.cpu_seconds(self.pid) - self.cpu0) if self.pid else None
+        self.cpu = self.sys = None
+        if self.pid:
+            user, sys_ = procs.cpu_split(self.pid)
+            self.cpu = user + sys_ - self.cpu0
+            self.sys = sys_ - self.sys0
         self.servers_cpu = sum(procs.cpu_seconds(p) for p in self.server_pids) - self.servers0
         own = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds() - self.own0
         if self.pid:
@@ -55,6 +60,8 @@ class Meter:
     def figures(self):
         return {
             "proxy_cpu_s": self.cpu,
+            # The kernel's part of the proxy's CPU (its system calls: loopback TCP sends and receives, epoll).
+            "proxy_sys_share": (self.sys / self.cpu) if self.cpu else None,
             "proxy_rss_peak_kib": self.rss_peak if self.pid else None,
             "other_load_cores": round(self.foreign_cores, 2),
         }
