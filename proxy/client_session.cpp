@@ -33,9 +33,9 @@ ClientSession::ClientSession(Worker& worker, std::uint32_t id)
     : worker_(worker),
       id_(id),
       last_activity_(std::chrono::steady_clock::now()),
+      scanner_(worker.runtime().config.limits.max_packet_size),
       framer_(kLoginMaxPayload),
-      slots_(worker.runtime().backends.size()),
-      scanner_(worker.runtime().config.limits.max_packet_size) {
+      slots_(worker.runtime().backends.size()) {
     rr_.round_robin = id;  // sessions start on different replicas
 }
 
@@ -78,7 +78,9 @@ void ClientSession::check_deadline(std::chrono::steady_clock::time_point now) {
     if (state_ == State::idle && idle_timeout.count() > 0 && now - last_activity_ >= idle_timeout) {
         log(Component::proxy).info("{}closing {} after {} ms idle", ctx(id_), who(), idle_timeout.count());
         end("idle timeout");
+        return;
     }
+    if (logged_in_ && (probe_.stale() || held_mask() != held_mask_)) publish_activity();
 }
 
 void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data) {

@@ -129,8 +129,10 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         bool gtid_known = false;     // consistency_step() ran
         bool patch_id = false;       // PREPARE_OK: the statement id is rewritten to the client's
         int retries = 0;
-        std::optional<protocol::ErrPacket> retry_error;  // what the client is told if the retry finds nowhere
-        std::vector<bool> excluded;  // backends that failed this command (sized on the first failure)
+        std::unique_ptr<protocol::ErrPacket>
+            retry_error;  // what the client is told if the retry finds nowhere
+        std::uint64_t excluded =
+            0;  // bit i: backend i failed this command (at most AppendOnly's 64 backends)
         std::optional<TimePoint> hold_until;  // waiting for a primary (failover_hold_timeout)
         std::optional<TimePoint> retry_at;    // refused by a primary turning read-only: runs again after this
         int read_only_retries = 0;
@@ -140,8 +142,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         TimePoint started{};
 
         void exclude(std::size_t index) {
-            if (excluded.size() <= index) excluded.resize(index + 1, false);
-            excluded[index] = true;
+            if (index < 64) excluded |= std::uint64_t{1} << index;
         }
     };
 
@@ -190,6 +191,9 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void hold_paused(PendingCommand cmd);  // PAUSE on the admin port (session_admin.cpp)
     // "db1,db2": the backends it has a connection to, for SHOW SESSIONS; rebuilt only when that set changed.
     const std::string& held_backends();
+    std::uint64_t held_mask() const;  // bit i: slots_[i] holds a connection
+    // SHOW SESSIONS' cell brought up to date (the worker's clock calls it through check_deadline()).
+    void publish_activity();
     void finish_job();
     void fail_job(const protocol::ErrPacket& err);
     void on_response_complete();
@@ -226,20 +230,42 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     void recycle_payload_buffer(std::vector<std::uint8_t> buf);
     void patch_prepare_ok(Job& j, std::string_view data, std::vector<std::uint8_t>& out);
 
+    // The members every statement touches come first, together: with hundreds of busy sessions a session's
+    // memory is cold each time one of its statements comes, and each cache line it touches costs a miss.
     Worker& worker_;
-    std::uint32_t id_;
     Connection* client_ = nullptr;
-    std::string client_ip_;
+    std::uint32_t id_;
     State state_ = State::greeting_sent;
-    TimePoint deadline_;
-    TimePoint last_activity_;
     bool draining_ = false;
     bool discarding_ = false;  // after ERR 1153: ignore input until the client stops sending or time runs out
-
-    // login
-    protocol::PacketFramer framer_;
-    std::string seed_;
+    bool logged_in_ = false;
     protocol::Capabilities caps_ = 0;  // negotiated with the client, and used with the backends
+    TimePoint last_activity_;
+    std::optional<Job> job_;
+    std::unique_ptr<Internal> internal_;  // rare: allocated while one runs
+    std::optional<protocol::ResponseTracker> tracker_;
+    protocol::PacketScanner scanner_;
+    protocol::PacketFramer framer_;  // client packets (a small one for the login, then one for commands)
+    std::vector<Slot> slots_;        // one per configured backend (at most AppendOnly's 64)
+    std::unordered_map<std::uint32_t, Prepared> prepared_;
+    std::deque<PendingCommand> pending_;
+    // Buffers reused from statement to statement, so that a statement allocates none: a finished command's
+    // payload (the next one is copied into it) and the packets built for a backend. Kept only while small.
+    static constexpr std::size_t kKeptBuffer = 2048;
+    std::vector<std::uint8_t> spare_payload_;
+    std::vector<std::uint8_t> out_;
+    std::uint32_t published_thread_ = 0;
+    std::size_t published_backend_ = 0;
+    std::uint64_t statements_ = 0;
+    std::uint64_t errors_ = 0;
+    router::RouteState rr_;
+    StatementProbe probe_;         // what SHOW SESSIONS and SHOW QUERY DIGEST see
+    router::SessionState router_;  // its per-statement part first, then what changes rarely
+
+    // Login, and what is rarely touched after it.
+    std::string client_ip_;
+    TimePoint deadline_;
+    std::string seed_;
     std::uint8_t charset_ = 45;
     std::uint32_t max_packet_ = 0;
     std::string user_;
@@ -248,37 +274,13 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     protocol::ConnectAttributes attributes_;
     std::uint8_t next_seq_ = 0;  // next sequence id towards the client during login
     bool refresh_asked_ = false;
-    bool logged_in_ = false;
     std::optional<BackendLogin> backend_login_;
     std::size_t login_backend_ = 0;
-
-    // command phase
-    std::vector<Slot> slots_;      // one per configured backend (at most AppendOnly's 64)
     std::uint64_t held_mask_ = 0;  // which slots held_ lists
     std::string held_;
-    router::SessionState router_;
-    router::RouteState rr_;
-    std::optional<Job> job_;
-    std::optional<Internal> internal_;
-    std::optional<protocol::ResponseTracker> tracker_;
-    protocol::PacketScanner scanner_;
-    std::deque<PendingCommand> pending_;
-    // Buffers reused from statement to statement, so that a statement allocates none: a finished command's
-    // payload (the next one is copied into it) and the packets built for a backend. Kept only while small.
-    static constexpr std::size_t kKeptBuffer = 2048;
-    std::vector<std::uint8_t> spare_payload_;
-    std::vector<std::uint8_t> out_;
-    std::unordered_map<std::uint32_t, Prepared> prepared_;
     std::uint32_t next_stmt_id_ = 1;
     std::uint32_t last_prepared_ = 0;
-    std::uint32_t published_thread_ = 0;
-    std::size_t published_backend_ = 0;
-    std::uint64_t statements_ = 0;
-    std::uint64_t errors_ = 0;
-
-    // admin port (session_admin.cpp, statement_probe.hpp)
     std::optional<PendingCommand> paused_;  // held by PAUSE until RESUME
-    StatementProbe probe_;                  // what SHOW SESSIONS and SHOW QUERY DIGEST see
 };
 
 }  // namespace sluice::proxy

@@ -1,6 +1,7 @@
 // ClientSession's side of the admin console. Under PAUSE a new command waits, the session counts as busy
 // (further commands queue behind it, idle timeouts do not apply), and RESUME runs it as if it had just
-// arrived. SHOW SESSIONS learns which backends it holds.
+// arrived. SHOW SESSIONS learns which backends it holds and what it runs (publish_activity(), called by the
+// worker's clock).
 
 #include "proxy/client_session.hpp"
 #include "proxy/log.hpp"
@@ -25,10 +26,15 @@ void ClientSession::resume_paused() {
     run_pending();                // when it was answered at once (an ERR of ours): what queued behind it
 }
 
-const std::string& ClientSession::held_backends() {
+std::uint64_t ClientSession::held_mask() const {
     std::uint64_t mask = 0;
     for (std::size_t i = 0; i < slots_.size(); ++i)
         if (slots_[i].conn) mask |= std::uint64_t{1} << i;
+    return mask;
+}
+
+const std::string& ClientSession::held_backends() {
+    std::uint64_t mask = held_mask();
     if (mask == held_mask_) return held_;
     held_mask_ = mask;
     held_.clear();
@@ -38,6 +44,11 @@ const std::string& ClientSession::held_backends() {
         held_ += backend_name(i);
     }
     return held_;
+}
+
+void ClientSession::publish_activity() {
+    std::string_view payload = job_ ? protocol::as_view(job_->cmd.payload) : std::string_view();
+    probe_.publish(worker_, id_, payload, router_.in_transaction, router_.database, held_backends());
 }
 
 }  // namespace sluice::proxy

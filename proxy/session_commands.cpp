@@ -281,7 +281,7 @@ void ClientSession::on_response_complete() {
     }
     if (j.backend != worker_.primary_index()) Counters::add(counters.replica_reads);
     if (!leaves_no_state(j.command, j.st.get(), t)) slots_[j.backend].dirty = true;
-    probe_.finished(worker_, t.rows(), router_.in_transaction, router_.database, held_backends());
+    probe_.finished(worker_, t.rows());
     finish_job();
 }
 
@@ -368,7 +368,7 @@ void ClientSession::on_backend_error(BackendConn& b, const protocol::ErrPacket& 
         log(Component::router).info("{}running the read again elsewhere", ctx(id_, b.name()));
         Counters::add(worker_.counters().read_retries);
         ++j.retries;
-        j.retry_error = err;
+        j.retry_error = std::make_unique<protocol::ErrPacket>(err);
         if (err.code == protocol::er::kLostConnection.code) j.retry_error->message += " during query";
         tracker_.reset();
     }

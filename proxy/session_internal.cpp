@@ -33,7 +33,7 @@ std::optional<std::string> first_value(std::string_view row) {
 }  // namespace
 
 void ClientSession::start_internal(Internal::Kind kind, std::size_t backend, std::string sql) {
-    internal_.emplace();
+    internal_ = std::make_unique<Internal>();
     Internal& in = *internal_;
     in.kind = kind;
     in.backend = backend;

@@ -78,12 +78,10 @@ bool ClientSession::route_job(Job& j) {
         j.plan.reason = "replica behind the session's last write: primary";
     } else {
         if (j.st && !consistency_step(j)) return false;
-        bool any_excluded = false;
-        for (bool e : j.excluded) any_excluded = any_excluded || e;
-        if (any_excluded) {
+        if (j.excluded != 0) {
             router::TopologyView view = live;
-            for (std::size_t i = 0; i < view.backends.size() && i < j.excluded.size(); ++i)
-                if (j.excluded[i]) view.backends[i].healthy = false;
+            for (std::size_t i = 0; i < view.backends.size() && i < 64; ++i)
+                if ((j.excluded >> i) & 1) view.backends[i].healthy = false;
             j.plan = router::route(*j.st, router_, view, rr_);
         } else {
             j.plan = router::route(*j.st, router_, live, rr_);
@@ -182,8 +180,7 @@ void ClientSession::send_job(Job& j) {
     router::TokenLog& log = worker_.token_log();
     bool mine =
         payload.size() > 1 && log.sql.data() == payload.data() + 1 && log.sql.size() == payload.size() - 1;
-    probe_.started(worker_, id_, payload, backend_name(j.backend), held_backends(), j.started,
-                   mine ? &log : nullptr, router_.lexer_options);
+    probe_.started(payload, backend_name(j.backend), j.started, mine ? &log : nullptr, router_.lexer_options);
     if (mine) log.reset({});
     scanner_ = protocol::PacketScanner(worker_.limits().max_packet_size);
     scanner_.expect_sequence(static_cast<std::uint8_t>(j.cmd.last_seq + 1));

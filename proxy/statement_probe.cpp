@@ -22,59 +22,60 @@ void StatementProbe::logged_in(Worker& w, std::uint32_t id, std::string_view cli
         });
 }
 
-void StatementProbe::started(Worker& w, std::uint32_t id, std::string_view payload, std::string_view backend,
-                             std::string_view held, std::chrono::steady_clock::time_point at,
-                             const router::TokenLog* tokens, router::LexerOptions options) {
+void StatementProbe::started(std::string_view payload, std::string_view backend,
+                             std::chrono::steady_clock::time_point at, const router::TokenLog* tokens,
+                             router::LexerOptions options) {
     started_ = at;
     running_ = true;
-    backend_ = backend;
-    auto command = protocol::command_of(payload);
-    query_ = command && command->id() == protocol::CommandByte::query;
-    std::string_view sql = query_ ? payload.substr(1) : std::string_view();
-    if (query_) {
-        if (tokens)
-            router::fingerprint_into(fingerprint_, *tokens, options);
-        else
-            router::fingerprint_into(fingerprint_, sql, options);
-    }
-    auto* c = cell(w, id);
-    if (!c) return;
-    c->update([&](SessionInfo& i) {
-        if (query_)
-            SessionActivity::assign_truncated(i.statement, sql);
-        else
-            i.statement.assign(command ? command->name() : "?");
-        i.started = started_;
-        i.backend = held;
-    });
+    stale_ = true;
+    if (backend_ != backend) backend_ = backend;
+    query_ = !payload.empty() &&
+             static_cast<std::uint8_t>(payload[0]) == static_cast<std::uint8_t>(protocol::CommandByte::query);
+    if (!query_) return;
+    if (tokens)
+        router::fingerprint_into(fingerprint_, *tokens, options);
+    else
+        router::fingerprint_into(fingerprint_, payload.substr(1), options);
 }
 
-void StatementProbe::finished(Worker& w, std::uint64_t rows, bool in_transaction, std::string_view database,
-                              std::string_view held) {
+void StatementProbe::finished(Worker& w, std::uint64_t rows) {
     if (!running_) return;
     running_ = false;
+    stale_ = true;
     if (query_) w.digests().record(fingerprint_, backend_, std::chrono::steady_clock::now() - started_, rows);
-    if (activity_)
-        activity_->update([&](SessionInfo& i) {
-            i.statement.clear();
-            i.started.reset();
-            i.in_transaction = in_transaction;
-            i.database = database;
-            i.backend = held;
-        });
 }
 
 void StatementProbe::abandoned() {
     running_ = false;
-    if (activity_)
-        activity_->update([](SessionInfo& i) {
-            i.statement.clear();
-            i.started.reset();
-        });
+    stale_ = true;
 }
 
 void StatementProbe::held(Worker& w, std::uint32_t id, bool on) {
     if (auto* c = cell(w, id)) c->update([on](SessionInfo& i) { i.held = on; });
+}
+
+void StatementProbe::publish(Worker& w, std::uint32_t id, std::string_view payload, bool in_transaction,
+                             std::string_view database, std::string_view held) {
+    stale_ = false;
+    auto* c = cell(w, id);
+    if (!c) return;
+    c->update([&](SessionInfo& i) {
+        if (running_) {
+            if (query_ && !payload.empty())
+                SessionActivity::assign_truncated(i.statement, payload.substr(1));
+            else if (auto command = protocol::command_of(payload))
+                i.statement.assign(command->name());
+            else
+                i.statement.assign("?");
+            i.started = started_;
+        } else {
+            i.statement.clear();
+            i.started.reset();
+        }
+        i.in_transaction = in_transaction;
+        i.database = database;
+        i.backend = held;
+    });
 }
 
 }  // namespace sluice::proxy

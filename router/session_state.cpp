@@ -79,7 +79,7 @@ void SessionState::on_server_status(std::uint16_t flags) {
 
 void SessionState::on_executed(const Statement& st, const RoutePlan& plan, std::string_view backend,
                                Ran ran) {
-    if (!backend.empty()) last_backend = std::string(backend);
+    if (!backend.empty() && last_backend != backend) last_backend = std::string(backend);
     if (plan.pin_transaction) transaction_backend = std::string(backend);
     if (plan.lock_to_primary) locked_to_primary = true;
     if (plan.record_session_command) history.record(st);

@@ -34,35 +34,36 @@ struct Ran {
 };
 
 struct SessionState {
+    // What routing and bookkeeping read for every statement comes first, in as few cache lines as it fits:
+    // with hundreds of busy sessions a session's lines are cold each time it runs a statement.
+
     // Transactions.
     bool autocommit = true;
     bool in_transaction = false;
-    bool transaction_read_only = false;              // the open transaction is READ ONLY
+    bool transaction_read_only = false;       // the open transaction is READ ONLY
+    bool next_transaction_read_only = false;  // SET TRANSACTION READ ONLY: for the next one only
+    bool session_read_only = false;           // SET SESSION TRANSACTION READ ONLY, transaction_read_only=1
+    bool tables_locked = false;               // LOCK TABLES until UNLOCK TABLES
+    bool locked_to_primary = false;           // RoutePlan::lock_to_primary happened
+    bool wrote = false;                       // the session has written something (read-your-writes)
+    LexerOptions lexer_options;
+    int user_locks = 0;                              // GET_LOCK minus RELEASE_LOCK (never below 0)
     std::optional<std::string> transaction_backend;  // where the open transaction was pinned
-    bool next_transaction_read_only = false;         // SET TRANSACTION READ ONLY: for the next one only
-    bool session_read_only = false;  // SET SESSION TRANSACTION READ ONLY, transaction_read_only=1
+    std::optional<std::string> last_backend;         // where the previous statement went
+    std::optional<std::string> last_write_gtid;      // filled by the proxy; unknown again after a write
+    SessionHistory history;
 
     // Session settings.
     std::string database;  // USE (or the handshake's database, set by the proxy)
     std::string charset;   // SET NAMES / SET CHARACTER SET
-    LexerOptions lexer_options;
-    SessionHistory history;
 
     // State that lives on one backend connection.
     std::map<std::string, std::string> temporary_tables;  // "db.name" -> backend
-    int user_locks = 0;                                   // GET_LOCK minus RELEASE_LOCK (never below 0)
-    bool tables_locked = false;                           // LOCK TABLES until UNLOCK TABLES
     std::optional<std::string> locks_backend;             // where those locks are held
     std::map<std::string, bool> prepared;                 // SQL PREPAREd names -> the text is a plain read
     std::map<std::string, std::string>
         variable_backends;                              // user variables set on one backend only: "@x" -> it
     std::optional<std::string> last_found_rows_target;  // where the last SQL_CALC_FOUND_ROWS went
-    std::optional<std::string> last_backend;            // where the previous statement went
-    bool locked_to_primary = false;                     // RoutePlan::lock_to_primary happened
-
-    // Read-your-writes.
-    bool wrote = false;                          // the session has written something
-    std::optional<std::string> last_write_gtid;  // filled by the proxy; unknown again after a write
 
     void on_server_status(std::uint16_t flags);
     // `backend`: the name of the backend that ran it (for Target::all, the one whose answer the client got).
