@@ -25,8 +25,29 @@ std::optional<PacketView> inspect_packet(std::string_view bytes) {
 // ---------------------------------------------------------------------------------------------- PacketFramer
 
 void PacketFramer::feed(std::string_view bytes) {
+    keep();
     compact();
     buf_.insert(buf_.end(), bytes.begin(), bytes.end());
+}
+
+void PacketFramer::lend(std::string_view bytes) {
+    keep();
+    if (pos_ < buf_.size()) {  // the start of a packet is buffered: the rest joins it
+        feed(bytes);
+        return;
+    }
+    buf_.clear();
+    pos_ = 0;
+    lent_ = bytes;
+    lending_ = true;
+}
+
+void PacketFramer::keep() {
+    if (!lending_) return;
+    lending_ = false;
+    buf_.assign(lent_.begin(), lent_.end());  // buf_ was empty
+    pos_ = 0;
+    lent_ = {};
 }
 
 void PacketFramer::compact() {
@@ -49,7 +70,7 @@ Result<std::optional<Frame>> PacketFramer::next() {
         assembled_complete_ = false;
     }
     for (;;) {
-        std::string_view avail(reinterpret_cast<const char*>(buf_.data() + pos_), buf_.size() - pos_);
+        std::string_view avail = available();
         auto h = peek_header(avail);
         if (!h) return std::optional<Frame>{};
         if (auto ok = check_header(*h, assembled_.size()); !ok) {
@@ -58,7 +79,10 @@ Result<std::optional<Frame>> PacketFramer::next() {
         }
         if (avail.size() < kHeaderSize + h->length) return std::optional<Frame>{};
         std::string_view body = avail.substr(kHeaderSize, h->length);
-        pos_ += kHeaderSize + h->length;
+        if (lending_)
+            lent_.remove_prefix(kHeaderSize + h->length);
+        else
+            pos_ += kHeaderSize + h->length;
         ++expected_seq_;
         if (!in_payload_) first_seq_ = h->seq;
         if (!h->continued() && !in_payload_) return std::optional<Frame>{Frame{body, h->seq, h->seq}};

@@ -1,12 +1,11 @@
 #pragma once
 // De-framing of a byte stream into logical payloads. Two tools for two callers:
 //  - PacketFramer owns a buffer, accepts arbitrary partial reads and yields whole logical payloads, joining
-//  the
-//    16 MiB - 1 continuation packets, so parsers only ever see complete messages.
+//    the 16 MiB - 1 continuation packets, so parsers only ever see complete messages. Whole packets in a
+//    lent chunk are read in place; only a partial packet's bytes are copied, to wait for the rest.
 //  - PacketScanner owns nothing: a forwarder that passes bytes through unchanged feeds it each chunk and
-//  learns
-//    where packets and logical payloads end, their headers and the first bytes of each payload, without
-//    copying the body or allocating.
+//    learns where packets and logical payloads end, their headers and the first bytes of each payload,
+//    without copying the body or allocating.
 // Both check sequence ids and a caller-given maximum payload size, the latter from the header alone so an
 // oversized payload is refused before its body arrives.
 
@@ -73,29 +72,43 @@ class PacketFramer {
 
     // Appends the next bytes of the stream, however they were split by the transport.
     void feed(std::string_view bytes);
+    // The same without copying: `bytes` must stay valid until keep(), which copies what next() has not taken
+    // yet. For a caller that takes every payload it can from each read: its whole packets are never copied.
+    // (With bytes of an unfinished packet already buffered, lend() copies like feed().)
+    void lend(std::string_view bytes);
+    void keep();
 
     // The next whole payload, nullopt if more bytes are needed, or an error: sequence out of order
     // (malformed) or a payload beyond the maximum (too_large). Errors are sticky: a stream that lost its
     // framing cannot be resynchronised.
     Result<std::optional<Frame>> next();
 
+    // A new limit for the payloads still to come (e.g. the login's small one gives way to max_packet_size).
+    void set_max_payload(std::size_t max_payload) { max_payload_ = max_payload; }
+
     // The sequence id the next packet must carry. A client stream restarts at 0 with every command.
     void expect_sequence(std::uint8_t seq) { expected_seq_ = seq; }
     std::uint8_t expected_sequence() const { return expected_seq_; }
 
-    std::size_t buffered() const { return buf_.size() - pos_; }
+    std::size_t buffered() const { return available().size(); }
     // False while the packets of a 16 MiB+ payload are being joined: a new command cannot start there.
     bool at_payload_boundary() const { return !in_payload_; }
 
   private:
     Result<bool> check_header(const PacketHeader& h, std::size_t assembled_so_far);
     void compact();
+    std::string_view available() const {
+        if (lending_) return lent_;
+        return {reinterpret_cast<const char*>(buf_.data() + pos_), buf_.size() - pos_};
+    }
 
     std::size_t max_payload_;
     SequenceCheck check_;
     std::uint8_t expected_seq_ = 0;
     std::vector<std::uint8_t> buf_;
-    std::size_t pos_ = 0;                  // start of unconsumed bytes in buf_
+    std::size_t pos_ = 0;    // start of unconsumed bytes in buf_
+    std::string_view lent_;  // lend(): the caller's bytes not taken yet (buf_ is then empty)
+    bool lending_ = false;
     std::vector<std::uint8_t> assembled_;  // a multi-packet payload being joined
     bool in_payload_ = false;              // assembled_ holds the first packets of an unfinished payload
     bool assembled_complete_ = false;      // assembled_ was handed out whole and is cleared on the next call

@@ -87,7 +87,13 @@ void ClientSession::on_read(Connection&, const ChunkRef&, std::string_view data)
     last_activity_ = std::chrono::steady_clock::now();
     Counters::add(worker_.counters().bytes_from_clients, data.size());
     if (discarding_) return;  // the rest of an oversized packet: the client reads our ERR once it has sent it
-    framer_.feed(data);
+    // Whole packets are read in place in the chunk; whatever is left when this returns (a packet's start) is
+    // copied into the framer. Each payload is copied out (take_payload_buffer) before the next is read.
+    framer_.lend(data);
+    struct Keep {
+        protocol::PacketFramer& f;
+        ~Keep() { f.keep(); }
+    } keep{framer_};
     while (state_ != State::closed) {
         bool login = state_ == State::greeting_sent || state_ == State::auth_switch_sent;
         if (login) framer_.expect_sequence(next_seq_);

@@ -249,11 +249,6 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::vector<Slot> slots_;        // one per configured backend (at most AppendOnly's 64)
     std::unordered_map<std::uint32_t, Prepared> prepared_;
     std::deque<PendingCommand> pending_;
-    // Buffers reused from statement to statement, so that a statement allocates none: a finished command's
-    // payload (the next one is copied into it) and the packets built for a backend. Kept only while small.
-    static constexpr std::size_t kKeptBuffer = 2048;
-    std::vector<std::uint8_t> spare_payload_;
-    std::vector<std::uint8_t> out_;
     std::uint32_t published_thread_ = 0;
     std::size_t published_backend_ = 0;
     std::uint64_t statements_ = 0;

@@ -139,16 +139,15 @@ void ClientSession::run_pending() {
 }
 
 // Statements are small and many: their payload buffers go round instead of to the allocator.
+// A command's payload lives in a buffer lent by the worker (BufferPool), so that a statement allocates none.
 std::vector<std::uint8_t> ClientSession::take_payload_buffer(std::string_view payload) {
-    std::vector<std::uint8_t> buf = std::move(spare_payload_);
-    spare_payload_ = {};
+    std::vector<std::uint8_t> buf = worker_.buffers().take();
     buf.assign(payload.begin(), payload.end());
     return buf;
 }
 
 void ClientSession::recycle_payload_buffer(std::vector<std::uint8_t> buf) {
-    if (buf.capacity() > kKeptBuffer || buf.capacity() <= spare_payload_.capacity()) return;
-    spare_payload_ = std::move(buf);
+    worker_.buffers().give_back(std::move(buf));
 }
 
 void ClientSession::finish_job() {

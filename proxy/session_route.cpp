@@ -157,13 +157,13 @@ bool ClientSession::retry_refused_write(Job& j) {
 
 void ClientSession::send_job(Job& j) {
     Slot& s = slots_[j.backend];
-    out_.clear();
+    std::vector<std::uint8_t> out = worker_.buffers().take();
     if (j.client_stmt != 0 && j.command.id() != protocol::CommandByte::stmt_prepare)
-        rewrite_statement_payload(j, s, out_);
+        rewrite_statement_payload(j, s, out);
     else
-        protocol::append_packets(out_, j.cmd.first_seq, protocol::as_view(j.cmd.payload));
-    s.conn->conn().write_copy(protocol::as_view(out_));
-    if (out_.capacity() > kKeptBuffer) out_ = {};
+        protocol::append_packets(out, j.cmd.first_seq, protocol::as_view(j.cmd.payload));
+    s.conn->conn().write_copy(protocol::as_view(out));
+    worker_.buffers().give_back(std::move(out));
     j.sent = true;
     publish_backend(s.conn->thread_id(), j.backend);
     if (!j.command.expects_response()) {  // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA

@@ -17,6 +17,7 @@
 
 #include "health/topology.hpp"
 #include "proxy/backend_pool.hpp"
+#include "proxy/buffer_pool.hpp"
 #include "proxy/chunk.hpp"
 #include "proxy/graveyard.hpp"
 #include "proxy/listener.hpp"
@@ -73,6 +74,7 @@ class Worker {
     int index() const { return index_; }
     uv_loop_t* loop() { return &loop_; }
     ChunkPool& chunks() { return chunks_; }
+    BufferPool& buffers() { return buffers_; }
     Graveyard& graveyard() { return graveyard_; }
     BackendPool& pool() { return pool_; }
     Runtime& runtime() { return runtime_; }
@@ -106,6 +108,7 @@ class Worker {
     int index_;
     uv_loop_t loop_{};
     ChunkPool chunks_;
+    BufferPool buffers_;
     Graveyard graveyard_;
     PoolStats pool_stats_;  // before pool_, which counts in it
     BackendPool pool_;

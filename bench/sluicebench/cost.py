@@ -11,6 +11,7 @@ one statement's way through the worker: read, classify, route, forward, response
 import glob
 import os
 import re
+import subprocess
 
 from . import procs, workloads
 from .targets import Sluice
@@ -35,6 +36,32 @@ def thread_instructions(out_prefix):
     return totals, worker
 
 
+# --cache: callgrind also simulates a data cache of one core's L2 size (512 KiB here): what misses it is a
+# statement's memory that was not touched recently, which is what grows with the number of busy sessions.
+CACHE_ARGS = ["--cache-sim=yes", "--LL=524288,8,64"]
+
+
+def cache_misses(path):
+    """Data misses of the simulated last-level cache (reads + writes) in one thread's callgrind file, without
+    the worker's 100 ms clock (Worker::on_tick and what it calls): under callgrind everything else runs ~50×
+    slower while the clock keeps its pace, so its share would be inflated."""
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--show=DLmr,DLmw", "--threshold=100", path],
+                         capture_output=True, text=True, check=True).stdout
+    total = tick = None
+    for line in out.splitlines():
+        m = re.match(r"\s*([0-9,]+|\.)\s*(?:\([ 0-9.]+%\))?\s+([0-9,]+|\.)\s*(?:\([ 0-9.]+%\))?\s+(.*)$", line)
+        if not m:
+            continue
+        n = sum(int(x.replace(",", "")) if x != "." else 0 for x in m.group(1, 2))
+        if "PROGRAM TOTALS" in m.group(3):
+            total = n
+        elif "Worker::on_tick" in m.group(3) and tick is None:
+            tick = n
+    if total is None:
+        raise RuntimeError(f"no totals in callgrind_annotate's output for {path}")
+    return total - (tick or 0)
+
+
 # Events of the larger run per --statements: oltp_read_only's event is 14 statements (4 of them 100-row ranges).
 EVENT_SHARE = {"oltp_point_select": 1, "oltp_read_only": 14}
 
@@ -42,6 +69,8 @@ EVENT_SHARE = {"oltp_point_select": 1, "oltp_read_only": 14}
 def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, log):
     out_prefix = os.path.join(run_dir, f"cost.{tag}.out")
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_prefix}", "--separate-threads=yes"]
+    if args.cache:
+        wrapper += CACHE_ARGS
     s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
     s.start()
     try:
@@ -61,7 +90,7 @@ def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, lo
     if worker is None:
         raise RuntimeError(f"no worker thread in {out_prefix}*")
     return {"statements": statements, "replica_reads": replica, "worker_ir": totals[worker],
-            "worker_file": worker}
+            "worker_file": worker, "worker_misses": cache_misses(worker) if args.cache else None}
 
 
 def measure(run_dir, cluster, args, ports, log):
@@ -70,8 +99,8 @@ def measure(run_dir, cluster, args, ports, log):
     for workload in args.cost_workloads.split(","):
         large = max(2, args.statements // EVENT_SHARE.get(workload, 1))
         small = max(1, large // 10)
-        for cname, split in CONFIGS:
-            for mname, ps_mode in MODES:
+        for cname, split in [c for c in CONFIGS if c[0] in args.cost_configs.split(",")]:
+            for mname, ps_mode in [m for m in MODES if m[0] in args.cost_modes.split(",")]:
                 tag = f"{workload}.{cname}.{mname}"
                 print(f"cost: {tag}: {small} and {large} events under callgrind", flush=True)
                 a = one(run_dir, cluster, args, ports, workload, split, ps_mode, small, f"{tag}.{small}", log)
@@ -79,20 +108,33 @@ def measure(run_dir, cluster, args, ports, log):
                 n = b["statements"] - a["statements"]
                 per = (b["worker_ir"] - a["worker_ir"]) / n if n > 0 else None
                 share = b["replica_reads"] / b["statements"] if b["statements"] else None
-                rows.append((workload, cname, mname, per, share, a, b))
+                misses = ((b["worker_misses"] - a["worker_misses"]) / n
+                          if args.cache and n > 0 else None)
+                rows.append((workload, cname, mname, per, share, misses, a, b))
                 print(f"cost: {tag}: {per:,.0f} instructions per statement" if per else "cost: ?", flush=True)
+                if misses is not None:
+                    print(f"cost: {tag}: {misses:,.1f} cache misses per statement", flush=True)
     return rows
 
 
-def markdown(rows, statements):
+def markdown(rows, statements, cache=False):
     out = ["## Instructions per statement (callgrind, worker thread)", "",
            f"oltp_point_select: {statements:,} minus {max(1, statements // 10):,} events; oltp_read_only (14 "
            f"statements an event, 4 of them 100-row ranges, reads in autocommit): {statements // 14:,} minus "
            f"{max(1, statements // 140):,} events. The difference in the worker thread's instructions divided by "
            "the difference in statements Sluice answered (SHOW STATS).",
-           "", "| workload | Sluice | statements sent as | instructions / statement | answered by replicas |",
-           "|---|---|---|---:|---:|"]
-    for workload, cname, mname, per, share, _, _ in rows:
-        out.append(f"| {workload} | {cname} | {mname} | {per:,.0f} | {share * 100:.0f} % |"
-                   if per is not None and share is not None else f"| {workload} | {cname} | {mname} | — | — |")
+           "", "| workload | Sluice | statements sent as | instructions / statement | answered by replicas |"
+           + (" misses of a 512 KiB cache / statement |" if cache else ""),
+           "|---|---|---|---:|---:|" + ("---:|" if cache else "")]
+    for workload, cname, mname, per, share, misses, _, _ in rows:
+        line = (f"| {workload} | {cname} | {mname} | {per:,.0f} | {share * 100:.0f} % |"
+                if per is not None and share is not None else f"| {workload} | {cname} | {mname} | — | — |")
+        if cache:
+            line += f" {misses:,.1f} |" if misses is not None else " — |"
+        out.append(line)
+    if cache:
+        out += ["", "Cache misses: callgrind `" + " ".join(CACHE_ARGS) + "` (a cache the size of one core's L2), "
+                "data reads and writes of the worker thread that missed it, its 100 ms clock left out, per statement "
+                "(the same difference of two runs). A line a statement touched shortly before is a hit; with "
+                "hundreds of busy sessions, each session's memory is a miss each time."]
     return "\n".join(out) + "\n"

@@ -39,6 +39,10 @@ def parse_args(argv):
                    help="--cost: statements of the larger run (sysbench events × statements per event)")
     p.add_argument("--cost-workloads", default="oltp_point_select,oltp_read_only",
                    help="--cost: which sysbench workloads")
+    p.add_argument("--cost-configs", default="all-primary,split", help="--cost: which Sluice configs")
+    p.add_argument("--cost-modes", default="prepared,text", help="--cost: prepared and/or text statements")
+    p.add_argument("--cache", action="store_true",
+                   help="--cost: also count misses of a simulated 512 KiB cache per statement (slower)")
     return p.parse_args(argv)
 
 
@@ -167,7 +171,7 @@ def write_cost(args, info, rows):
     with f:
         f.write(f"- Sluice: limits.workers 1, binary {args.sluice} ({args.sluice_build}); sysbench "
                 f"{args.threads} threads, 4 tables × {cost.ROWS:,} rows\n\n")
-        f.write(cost.markdown(rows, args.statements))
+        f.write(cost.markdown(rows, args.statements, args.cache))
     print(f"wrote {path}", flush=True)
     return 0
 

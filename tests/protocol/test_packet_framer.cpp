@@ -15,18 +15,28 @@ std::string framed(std::string_view payload, std::uint8_t seq) {
     return std::string(as_view(out));
 }
 
-// Feeds `wire` to a framer `chunk` bytes at a time and collects every payload.
-std::vector<std::string> deframe(std::string_view wire, std::size_t chunk, std::size_t max = 1 << 30) {
+enum class Mode { feed, lend };
+
+// Feeds `wire` to a framer `chunk` bytes at a time and collects every payload. Lent chunks are overwritten
+// after keep(): a payload read from one later than that would come out wrong.
+std::vector<std::string> deframe(std::string_view wire, std::size_t chunk, std::size_t max = 1 << 30,
+                                 Mode mode = Mode::feed) {
     PacketFramer f(max);
     std::vector<std::string> got;
     for (std::size_t off = 0; off < wire.size(); off += chunk) {
-        f.feed(wire.substr(off, chunk));
+        std::string piece(wire.substr(off, chunk));
+        if (mode == Mode::lend)
+            f.lend(piece);
+        else
+            f.feed(piece);
         for (;;) {
             auto r = f.next();
             REQUIRE(r.ok());
             if (!r->has_value()) break;
             got.emplace_back((*r)->payload);
         }
+        f.keep();
+        piece.assign(piece.size(), '#');
     }
     CHECK(f.buffered() == 0);
     return got;
@@ -35,14 +45,54 @@ std::vector<std::string> deframe(std::string_view wire, std::size_t chunk, std::
 
 TEST_CASE("framer: payloads survive every split of the stream") {
     std::string wire = framed("\x03SELECT 1", 0) + framed("", 1) + framed(std::string(300, 'z'), 2);
-    for (std::size_t chunk = 1; chunk <= wire.size(); ++chunk) {
-        CAPTURE(chunk);
-        auto got = deframe(wire, chunk);
-        REQUIRE(got.size() == 3);
-        CHECK(got[0] == "\x03SELECT 1");
-        CHECK(got[1].empty());
-        CHECK(got[2] == std::string(300, 'z'));
-    }
+    for (Mode mode : {Mode::feed, Mode::lend})
+        for (std::size_t chunk = 1; chunk <= wire.size(); ++chunk) {
+            CAPTURE(chunk);
+            CAPTURE(mode == Mode::lend);
+            auto got = deframe(wire, chunk, 1 << 30, mode);
+            REQUIRE(got.size() == 3);
+            CHECK(got[0] == "\x03SELECT 1");
+            CHECK(got[1].empty());
+            CHECK(got[2] == std::string(300, 'z'));
+        }
+}
+
+TEST_CASE("framer: whole packets of a lent chunk are read in place, a partial one is kept") {
+    std::string wire = framed("\x03SELECT 1", 0) + framed("\x03SELECT 2", 0);
+    PacketFramer f(1 << 20);
+    std::string chunk = wire.substr(0, wire.size() - 3);  // the second packet lacks its last 3 bytes
+    f.lend(chunk);
+    auto first = f.next();
+    REQUIRE(first.ok());
+    REQUIRE(first->has_value());
+    CHECK((*first)->payload == "\x03SELECT 1");
+    CHECK((*first)->payload.data() == chunk.data() + kHeaderSize);  // not copied
+    f.expect_sequence(0);
+    auto none = f.next();
+    REQUIRE(none.ok());
+    CHECK(!none->has_value());
+    f.keep();
+    chunk.assign(chunk.size(), '#');  // the caller's buffer goes away
+    CHECK(f.buffered() == wire.size() - 3 - framed("\x03SELECT 1", 0).size());
+    std::string rest = wire.substr(wire.size() - 3);
+    f.lend(rest);  // joins the kept start of the packet (copied)
+    auto second = f.next();
+    REQUIRE(second.ok());
+    REQUIRE(second->has_value());
+    CHECK((*second)->payload == "\x03SELECT 2");
+    f.keep();
+    CHECK(f.buffered() == 0);
+}
+
+TEST_CASE("framer: a new payload limit keeps what is buffered") {
+    PacketFramer f(8);
+    std::string wire = framed("\x03SELECT 12345", 0);
+    f.feed(wire);
+    f.set_max_payload(1 << 20);
+    auto r = f.next();
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    CHECK((*r)->payload == "\x03SELECT 12345");
 }
 
 TEST_CASE("framer: joins 16 MiB - 1 continuations, including the trailing empty packet") {
@@ -53,10 +103,12 @@ TEST_CASE("framer: joins 16 MiB - 1 continuations, including the trailing empty 
         payload[size - 1] = 'c';
         std::string wire =
             framed(payload, 0) + framed("next", static_cast<std::uint8_t>(size / kMaxPayload + 1));
-        auto got = deframe(wire, 1 << 20);
-        REQUIRE(got.size() == 2);
-        CHECK(got[0] == payload);
-        CHECK(got[1] == "next");
+        for (Mode mode : {Mode::feed, Mode::lend}) {
+            auto got = deframe(wire, 1 << 20, 1 << 30, mode);
+            REQUIRE(got.size() == 2);
+            CHECK(got[0] == payload);
+            CHECK(got[1] == "next");
+        }
     }
 }
 
