@@ -129,10 +129,10 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
         bool gtid_known = false;     // consistency_step() ran
         bool patch_id = false;       // PREPARE_OK: the statement id is rewritten to the client's
         int retries = 0;
-        std::unique_ptr<protocol::ErrPacket>
-            retry_error;  // what the client is told if the retry finds nowhere
-        std::uint64_t excluded =
-            0;  // bit i: backend i failed this command (at most AppendOnly's 64 backends)
+        // What the client is told if the retry finds nowhere (only a retried read has one).
+        std::unique_ptr<protocol::ErrPacket> retry_error;
+        // Bit i: backend i failed this command (at most AppendOnly's 64 backends).
+        std::uint64_t excluded = 0;
         std::optional<TimePoint> hold_until;  // waiting for a primary (failover_hold_timeout)
         std::optional<TimePoint> retry_at;    // refused by a primary turning read-only: runs again after this
         int read_only_retries = 0;
@@ -245,7 +245,7 @@ class ClientSession final : public ConnectionHandler, public BackendListener {
     std::unique_ptr<Internal> internal_;  // rare: allocated while one runs
     std::optional<protocol::ResponseTracker> tracker_;
     protocol::PacketScanner scanner_;
-    protocol::PacketFramer framer_;  // client packets (a small one for the login, then one for commands)
+    protocol::PacketFramer framer_;  // client packets (the login's small limit, then max_packet_size)
     std::vector<Slot> slots_;        // one per configured backend (at most AppendOnly's 64)
     std::unordered_map<std::uint32_t, Prepared> prepared_;
     std::deque<PendingCommand> pending_;
