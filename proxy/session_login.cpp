@@ -181,8 +181,8 @@ void ClientSession::connect_backend() {
 
 void ClientSession::on_login_done() {
     deadline_ = {};
-    if (!logged_in_) {  // the login's payload limit gives way to the one for commands (not after
-                        // COM_CHANGE_USER)
+    // The login's payload limit gives way to the one for commands (not after COM_CHANGE_USER).
+    if (!logged_in_) {
         framer_.set_max_payload(worker_.limits().max_packet_size);
         framer_.expect_sequence(0);  // the first command's
         logged_in_ = true;

@@ -28,9 +28,9 @@ void StatementProbe::started(std::string_view payload, std::string_view backend,
     started_ = at;
     running_ = true;
     stale_ = true;
-    if (backend_ != backend) backend_ = backend;
-    query_ = !payload.empty() &&
-             static_cast<std::uint8_t>(payload[0]) == static_cast<std::uint8_t>(protocol::CommandByte::query);
+    backend_ = backend;
+    auto command = protocol::command_of(payload);
+    query_ = command && command->id() == protocol::CommandByte::query;
     if (!query_) return;
     if (tokens)
         router::fingerprint_into(fingerprint_, *tokens, options);
