@@ -30,8 +30,8 @@ bool is_ddl_like(Verb v) {
     }
 }
 
-// The words on_keyword() acts on, in the order of BodyWord: most words of a statement are names, turned away
-// by one lookup; a keyword is told apart by a switch, not by a compare per keyword.
+// The words on_keyword() acts on: most words of a statement are names, turned away by one lookup; a keyword
+// is told apart by a switch, not by a compare per keyword.
 enum class BodyWord : std::uint8_t {
     from,
     join,
@@ -49,14 +49,36 @@ enum class BodyWord : std::uint8_t {
     none,
 };
 
-constexpr KeywordSet kBodyWords{
-    std::to_array<std::string_view>({"FROM", "JOIN", "STRAIGHT_JOIN", "USING", "INTO", "TABLE", "TABLES",
-                                     "FOR", "LOCK", "RETURNING", "NEXT", "PREVIOUS"})};
-static_assert(kBodyWords.index_of("PREVIOUS") == static_cast<int>(BodyWord::previous));
+struct BodyWordName {
+    std::string_view name;
+    BodyWord word;
+};
+
+// Each word with its BodyWord, so neither list's order depends on the other's.
+constexpr std::array kBodyWordNames{
+    BodyWordName{"FROM", BodyWord::from},
+    BodyWordName{"JOIN", BodyWord::join},
+    BodyWordName{"STRAIGHT_JOIN", BodyWord::straight_join},
+    BodyWordName{"USING", BodyWord::using_},
+    BodyWordName{"INTO", BodyWord::into},
+    BodyWordName{"TABLE", BodyWord::table},
+    BodyWordName{"TABLES", BodyWord::tables},
+    BodyWordName{"FOR", BodyWord::for_},
+    BodyWordName{"LOCK", BodyWord::lock},
+    BodyWordName{"RETURNING", BodyWord::returning},
+    BodyWordName{"NEXT", BodyWord::next},
+    BodyWordName{"PREVIOUS", BodyWord::previous},
+};
+
+constexpr KeywordSet kBodyWords{[] {
+    std::array<std::string_view, kBodyWordNames.size()> names{};
+    for (std::size_t i = 0; i < names.size(); ++i) names[i] = kBodyWordNames[i].name;
+    return names;
+}()};
 
 BodyWord body_word(std::string_view word) {
     int i = kBodyWords.index_of(word);
-    if (i >= 0) return static_cast<BodyWord>(i);
+    if (i >= 0) return kBodyWordNames[static_cast<std::size_t>(i)].word;
     return iequals(word, "SQL_CALC_FOUND_ROWS") ? BodyWord::sql_calc_found_rows : BodyWord::none;
 }
 

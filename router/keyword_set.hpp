@@ -6,7 +6,6 @@
 
 #include <array>
 #include <bit>
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -16,7 +15,7 @@ namespace sluice::router {
 struct PackedWord {
     std::uint64_t hi = 0;
     std::uint64_t lo = 0;
-    constexpr auto operator<=>(const PackedWord&) const = default;
+    constexpr bool operator==(const PackedWord&) const = default;
 };
 
 inline constexpr std::size_t kMaxPackedWord = 16;

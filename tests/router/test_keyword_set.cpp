@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,14 +68,19 @@ TEST_CASE("keyword set: many words alike (colliding slots are probed past)") {
     }
 }
 
-TEST_CASE("keyword set: packing keeps alphabetical order") {
-    PackedWord a, ab, b;
+TEST_CASE("keyword set: a word packs upper-cased and zero-padded; what cannot pack is in no set") {
+    PackedWord lower, upper, other;
+    REQUIRE(pack_word("straight_join", lower));
+    REQUIRE(pack_word("STRAIGHT_JOIN", upper));
+    CHECK(lower == upper);
+    REQUIRE(pack_word("STRAIGHT_JOINS", other));
+    CHECK(other != upper);
+    PackedWord a;
     REQUIRE(pack_word("A", a));
-    REQUIRE(pack_word("ab", ab));
-    REQUIRE(pack_word("B", b));
-    CHECK(a < ab);
-    CHECK(ab < b);
+    CHECK(a.hi == std::uint64_t{'A'} << 56);  // the first byte is the most significant, the rest zero
+    CHECK(a.lo == 0);
     PackedWord x;
     CHECK_FALSE(pack_word(std::string(17, 'x'), x));
     CHECK_FALSE(pack_word("", x));
+    CHECK_FALSE(pack_word(std::string_view("A\0B", 3), x));
 }
