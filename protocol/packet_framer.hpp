@@ -159,20 +159,22 @@ class PacketScanner {
     template <class Take>
     std::size_t take_whole(std::string_view chunk, Take&& take) {
         if (error_ || header_fill_ != 0 || body_left_ != 0 || in_continuation_) return 0;
+        // Members in locals: a store to a byte-sized member may alias the chunk's bytes, which would make the
+        // compiler reload every member on each packet.
         const char* p = chunk.data();
         const char* end = p + chunk.size();
+        const std::size_t largest = std::min(max_payload_, kMaxPayload - 1);
+        const bool strict = check_ == SequenceCheck::strict;
+        std::uint8_t seq = expected_seq_;
         while (end - p >= static_cast<std::ptrdiff_t>(kHeaderSize)) {
             std::size_t length = detail::header_length(p);
-            if (length >= kMaxPayload || length > max_payload_ ||
-                static_cast<std::size_t>(end - p) - kHeaderSize < length)
-                break;
-            if (check_ == SequenceCheck::strict &&
-                static_cast<std::uint8_t>(p[detail::kSeqOffset]) != expected_seq_)
-                break;
+            if (length > largest || static_cast<std::size_t>(end - p) - kHeaderSize < length) break;
+            if (strict && static_cast<std::uint8_t>(p[detail::kSeqOffset]) != seq) break;
             if (!take(std::string_view(p + kHeaderSize, std::min(length, kPayloadHeadBytes)), length)) break;
-            ++expected_seq_;
+            ++seq;
             p += kHeaderSize + length;
         }
+        expected_seq_ = seq;
         return static_cast<std::size_t>(p - chunk.data());
     }
 

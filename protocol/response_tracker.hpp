@@ -67,12 +67,20 @@ class ResponseTracker {
     // or progress report (0xFF, 0xFE). True: counted, the status is unchanged (need_server). False: nothing
     // done, call on_server_payload().
     bool take_plain_row(std::string_view head) {
-        if (state_ != State::rows || head.empty()) return false;
-        auto first = static_cast<unsigned char>(head.front());
-        if (first == 0xFF || first == 0xFE) return false;
+        if (!expects_rows() || !is_plain_row(head)) return false;
         ++rows_;
         return true;
     }
+    // The same in parts, for a loop over many rows: while expects_rows(), every payload is_plain_row()
+    // accepts is one more row (counted with add_rows()), and the first it refuses goes to
+    // on_server_payload().
+    bool expects_rows() const { return state_ == State::rows; }
+    static bool is_plain_row(std::string_view head) {
+        if (head.empty()) return false;
+        auto first = static_cast<unsigned char>(head.front());
+        return first != 0xFF && first != 0xFE;
+    }
+    void add_rows(std::size_t n) { rows_ += n; }
     TrackerStatus on_client_payload(std::string_view head, std::size_t length);
     TrackerStatus on_client_payload(std::string_view payload) {
         return on_client_payload(payload, payload.size());

@@ -196,10 +196,16 @@ void ClientSession::on_backend_data(BackendConn& b, const ChunkRef& chunk, std::
     };
     while (pos < data.size()) {
         // Result rows held whole by the chunk: counted in a tight loop (nothing to decide about them).
-        pos += scanner_.take_whole(data.substr(pos), [this](std::string_view head, std::size_t) {
-            return tracker_->take_plain_row(head);
-        });
-        if (pos == data.size()) break;
+        if (tracker_->expects_rows()) {
+            std::size_t rows = 0;
+            pos += scanner_.take_whole(data.substr(pos), [&rows](std::string_view head, std::size_t) {
+                if (!protocol::ResponseTracker::is_plain_row(head)) return false;
+                ++rows;
+                return true;
+            });
+            tracker_->add_rows(rows);
+            if (pos == data.size()) break;
+        }
         protocol::TrackerStatus status;
         auto whole = scanner_.whole(data.substr(pos));  // a whole packet in the chunk: no copy, one step
         if (!whole) return malformed(whole.error());

@@ -137,6 +137,23 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("tracker: expects_rows() / is_plain_row() / add_rows(), the parts of take_plain_row() for a loop") {
+    auto t = tracker(CommandByte::query, kNoEof);
+    CHECK_FALSE(t.expects_rows());
+    feed_all(t, {count(1, kNoEof), col(kNoEof)}, TrackerStatus::need_server);
+    REQUIRE(t.expects_rows());
+    CHECK(ResponseTracker::is_plain_row(row("a")));
+    CHECK_FALSE(ResponseTracker::is_plain_row(""));
+    CHECK_FALSE(ResponseTracker::is_plain_row(kProgress));
+    CHECK_FALSE(ResponseTracker::is_plain_row(std::string("\xFE", 1)));
+    t.add_rows(5);
+    CHECK(t.rows() == 5);
+    CHECK(t.expects_rows());  // counting rows does not move the state
+    CHECK(t.on_server_payload(end_rows(0, kNoEof)) == TrackerStatus::complete);
+    CHECK(t.rows() == 5);
+    CHECK_FALSE(t.expects_rows());
+}
+
 TEST_CASE("tracker: multi-result CALL: result sets then the final OK") {
     for (Capabilities caps : {kEof, kNoEof}) {
         auto t = tracker(CommandByte::query, caps);
