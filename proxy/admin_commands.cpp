@@ -248,6 +248,7 @@ Reply show_config(const Context& ctx, const Args& args) {
                                                        masked(u.password), u.backend_user));
     const auto& l = c.limits;
     kv.insert(kv.end(), {{"limits.workers", std::to_string(l.workers)},
+                         {"limits.worker_scheduling", to_string(l.scheduling)},
                          {"limits.max_client_connections", std::to_string(l.max_client_connections)},
                          {"limits.max_backend_connections", std::to_string(l.max_backend_connections)},
                          {"limits.connect_timeout_ms", ms(l.connect_timeout)},

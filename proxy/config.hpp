@@ -43,8 +43,16 @@ struct UsersConfig {
     bool operator==(const UsersConfig&) const = default;
 };
 
+// How the kernel schedules the worker threads (worker_scheduling()).
+enum class WorkerScheduling : std::uint8_t {
+    automatic,  // batch on a machine of 2 cores or fewer, normal above
+    normal,     // SCHED_OTHER: a worker woken by a socket preempts the thread that woke it
+    batch,      // SCHED_BATCH: it waits for that thread to block or use up its slice
+};
+
 struct LimitsConfig {
     int workers = 0;  // event-loop threads; 0 = automatic (worker_count())
+    WorkerScheduling scheduling = WorkerScheduling::automatic;
     std::uint32_t max_client_connections = 10000;
     std::uint32_t max_backend_connections = 500;  // per backend
     std::chrono::milliseconds connect_timeout{3000};
@@ -104,6 +112,9 @@ using ConfigResult = std::variant<Config, ConfigError>;
 // machine of 2 cores or fewer: there the proxy shares the cores with its clients or databases, and one worker
 // measured less CPU per statement and as much throughput as two (docs/benchmarks.md).
 int worker_count(const LimitsConfig& limits, unsigned cores);
+// normal or batch (never automatic) for a machine of `cores` cores.
+WorkerScheduling worker_scheduling(const LimitsConfig& limits, unsigned cores);
+const char* to_string(WorkerScheduling s);
 
 // Reads and validates a YAML file; never throws.
 ConfigResult load_config_file(const std::string& path);

@@ -149,6 +149,10 @@ UsersConfig read_users(MapReader& r, const std::string& source) {
 LimitsConfig read_limits(MapReader& r) {
     LimitsConfig l;
     l.workers = static_cast<int>(r.integer("workers", l.workers, 0, 256));
+    std::string scheduling = r.choice("worker_scheduling", "auto", {"auto", "normal", "batch"});
+    l.scheduling = scheduling == "normal"  ? WorkerScheduling::normal
+                   : scheduling == "batch" ? WorkerScheduling::batch
+                                           : WorkerScheduling::automatic;
     l.max_client_connections = static_cast<std::uint32_t>(
         r.integer("max_client_connections", l.max_client_connections, 1, 1'000'000));
     l.max_backend_connections = static_cast<std::uint32_t>(
@@ -229,6 +233,20 @@ int worker_count(const LimitsConfig& limits, unsigned cores) {
     if (limits.workers > 0) return limits.workers;
     if (cores <= 2) return 1;  // also when the core count is unknown (0)
     return static_cast<int>(cores);
+}
+
+WorkerScheduling worker_scheduling(const LimitsConfig& limits, unsigned cores) {
+    if (limits.scheduling != WorkerScheduling::automatic) return limits.scheduling;
+    return cores <= 2 ? WorkerScheduling::batch : WorkerScheduling::normal;
+}
+
+const char* to_string(WorkerScheduling s) {
+    switch (s) {
+        case WorkerScheduling::automatic: return "auto";
+        case WorkerScheduling::normal: return "normal";
+        case WorkerScheduling::batch: return "batch";
+    }
+    return "?";
 }
 
 ConfigResult load_config_file(const std::string& path) {

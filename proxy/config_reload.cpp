@@ -67,6 +67,7 @@ ReloadPlan plan_reload(const Config& running, const Config& fresh) {
     keep(running.users.refresh_min_interval, fresh.users.refresh_min_interval, "users.refresh_min_interval",
          p.restart);
     keep(running.limits.workers, fresh.limits.workers, "limits.workers", p.restart);
+    keep(running.limits.scheduling, fresh.limits.scheduling, "limits.worker_scheduling", p.restart);
     keep(running.logging.format, fresh.logging.format, "logging.format", p.restart);
     keep(running.logging.file, fresh.logging.file, "logging.file", p.restart);
     return p;

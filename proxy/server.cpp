@@ -52,10 +52,11 @@ std::optional<std::string> Server::start_workers() {
         for (auto& w : workers_) w->notify_topology();
     });
     monitor_->start();
-    for (auto& w : workers_) w->start();
+    WorkerScheduling scheduling = worker_scheduling(config_.limits, std::thread::hardware_concurrency());
+    for (auto& w : workers_) w->start(scheduling);
     log(Component::proxy)
-        .info("client listener on {}:{} ({} worker{})", config_.listen.address, config_.listen.port, n,
-              n == 1 ? "" : "s");
+        .info("client listener on {}:{} ({} worker{}, {} scheduling)", config_.listen.address,
+              config_.listen.port, n, n == 1 ? "" : "s", to_string(scheduling));
     return std::nullopt;
 }
 

@@ -1,5 +1,10 @@
 #include "proxy/worker.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
+#include <cstring>
+
 #include "health/monitor.hpp"
 
 #include "protocol/error_codes.hpp"
@@ -46,11 +51,21 @@ std::optional<std::string> Worker::listen() {
     return listener_.start(runtime_.config.listen, 1024, true);
 }
 
-void Worker::start() {
+void Worker::start(WorkerScheduling scheduling) {
     refresh_view();
     uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
     uv_check_start(&check_, on_check);
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, scheduling] {
+        if (scheduling == WorkerScheduling::batch) {
+            // SCHED_BATCH: woken by a socket, the worker does not preempt the thread that woke it (the
+            // server's or client's thread on the same core runs on to its next wait), which saves the
+            // machine context switches when it shares its cores with them (docs/benchmarks.md).
+            sched_param param{};
+            if (int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param); rc != 0)
+                log(Component::proxy)
+                    .warn("worker {}: cannot set SCHED_BATCH ({}): runs as a normal thread", index_,
+                          std::strerror(rc));
+        }
         uv_run(&loop_, UV_RUN_DEFAULT);
         // Whatever the sessions left behind (closing sockets) finishes here.
         graveyard_.flush();

@@ -41,7 +41,8 @@ class Worker {
 
     // Binds the client listener (from the main thread, before start()); the error says why not.
     std::optional<std::string> listen();
-    void start();
+    // Runs the loop on a thread of its own, scheduled as `scheduling` says (normal or batch).
+    void start(WorkerScheduling scheduling);
     // From any thread: stop accepting, let running statements finish, close; the thread then ends.
     void request_stop();
     void join();

@@ -14,24 +14,26 @@ import re
 import subprocess
 
 from . import procs, workloads
-from .targets import Sluice
+from .targets import HAProxy, Sluice
 
 ROWS = 10_000  # per table, 4 tables
-# (name, read_write_split)
-CONFIGS = [("all-primary", False), ("split", True)]
+# (name, read_write_split); "haproxy": HAProxy mode tcp (nbthread 1) under the same callgrind, the reference for
+# what forwarding alone costs in user space (its statements counted by sysbench, its busiest thread measured)
+CONFIGS = [("all-primary", False), ("split", True), ("haproxy", None)]
 # sysbench --db-ps-mode: auto = COM_STMT_EXECUTE (classified once, at PREPARE); disable = COM_QUERY text
 MODES = [("prepared", "auto"), ("text", "disable")]
 
 
-def thread_instructions(out_prefix):
-    """{file: instructions} of each thread's callgrind file, and which file is the worker's."""
+def thread_instructions(out_prefix, marker):
+    """{file: instructions} of each thread's callgrind file, and which file is the worker's: the busiest that
+    mentions marker (a function only the worker runs), or the busiest of all if marker is None (HAProxy)."""
     totals, worker = {}, None
     for path in sorted(glob.glob(out_prefix + "*")):
         with open(path, errors="replace") as f:
             text = f.read()
         m = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.M)
         totals[path] = int(m.group(1)) if m else 0
-        if "ClientSession::run_command" in text and (worker is None or totals[path] > totals[worker]):
+        if (marker is None or marker in text) and (worker is None or totals[path] > totals[worker]):
             worker = path
     return totals, worker
 
@@ -71,14 +73,17 @@ def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, lo
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_prefix}", "--separate-threads=yes"]
     if args.cache:
         wrapper += CACHE_ARGS
-    s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
+    if split is None:
+        s = HAProxy(run_dir, ports[0], cluster.primary_port, 1, 4096, wrapper=wrapper)
+    else:
+        s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
     s.start()
     try:
         argv = workloads.sysbench_argv(workload, s.port, args.threads, 0, 4, ROWS)
         argv[-1:-1] = [f"--events={events}", f"--db-ps-mode={ps_mode}"]
-        before = s.stats()
+        before = s.stats() if split is not None else {}
         code, out = procs.run(argv, timeout=3600)
-        after = s.stats()
+        after = s.stats() if split is not None else {"statements": workloads.parse_sysbench(out)["statements"] or 0}
         log.write(f"=== cost {tag}\n{' '.join(argv)}\n{out}\n")
         if code != 0:
             raise RuntimeError(f"sysbench failed ({tag}): {out[-500:]}")
@@ -86,7 +91,7 @@ def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, lo
         procs.stop(s.proc, timeout=180)
     statements = after.get("statements", 0) - before.get("statements", 0)
     replica = after.get("replica_reads", 0) - before.get("replica_reads", 0)
-    totals, worker = thread_instructions(out_prefix)
+    totals, worker = thread_instructions(out_prefix, None if split is None else "ClientSession::run_command")
     if worker is None:
         raise RuntimeError(f"no worker thread in {out_prefix}*")
     return {"statements": statements, "replica_reads": replica, "worker_ir": totals[worker],
@@ -123,7 +128,7 @@ def markdown(rows, statements, cache=False):
            f"statements an event, 4 of them 100-row ranges, reads in autocommit): {statements // 14:,} minus "
            f"{max(1, statements // 140):,} events. The difference in the worker thread's instructions divided by "
            "the difference in statements Sluice answered (SHOW STATS).",
-           "", "| workload | Sluice | statements sent as | instructions / statement | answered by replicas |"
+           "", "| workload | target | statements sent as | instructions / statement | answered by replicas |"
            + (" misses of a 512 KiB cache / statement |" if cache else ""),
            "|---|---|---|---:|---:|" + ("---:|" if cache else "")]
     for workload, cname, mname, per, share, misses, _, _ in rows:

@@ -36,6 +36,9 @@ def parse_args(argv):
     p.add_argument("--loadclient", required=True, help="bench/loadclient.c, built")
     p.add_argument("--workers", default="1,2",
                    help="all-primary Sluice targets (read_write_split: false), one per limits.workers value (1,2)")
+    p.add_argument("--worker-scheduling", default="auto",
+                   help="limits.worker_scheduling of the all-primary targets; a comma list (auto,normal,batch) "
+                        "gives one target per value and worker count, named sluice-wN-normal etc. (auto)")
     p.add_argument("--split-workers", type=int, default=2,
                    help="limits.workers of the read/write split target, sluice-rwsplit (2; 0: no such target)")
     p.add_argument("--haproxy-threads", type=int, default=os.cpu_count(), help="HAProxy nbthread (nproc)")
@@ -59,6 +62,10 @@ def parse_args(argv):
         p.error(f"unknown workloads: {', '.join(sorted(unknown))}")
     a.plan = plan
     a.worker_counts = [int(x) for x in a.workers.split(",")]
+    a.schedulings = a.worker_scheduling.split(",")
+    if set(a.schedulings) - {"auto", "normal", "batch"}:
+        p.error(f"--worker-scheduling: one or more of auto, normal, batch, not {a.worker_scheduling}")
+    a.sluice_variants = [(w, s) for w in a.worker_counts for s in a.schedulings]
     return a
 
 
@@ -117,7 +124,7 @@ class Run:
     def setup(self, nofile):
         self.nofile = nofile
         split = self.args.split_workers > 0
-        ports = procs.free_ports(4 + 2 * len(self.args.worker_counts) + (2 if split else 0))
+        ports = procs.free_ports(4 + 2 * len(self.args.sluice_variants) + (2 if split else 0))
         self.cluster = Cluster(ROOT, os.path.join(self.workdir, "db"), ports[:3], nofile)
         self.say(f"cluster: primary 127.0.0.1:{ports[0]}, replicas {ports[1]}, {ports[2]} (in {self.workdir})")
         self.cluster.up()
@@ -125,9 +132,9 @@ class Run:
         maxconn = min(12000, (nofile - 200) // 2)
         self.targets = [Direct(self.cluster),
                         HAProxy(self.workdir, ports[3], ports[0], self.args.haproxy_threads, maxconn)]
-        for i, w in enumerate(self.args.worker_counts):
+        for i, (w, scheduling) in enumerate(self.args.sluice_variants):
             self.targets.append(Sluice(self.workdir, self.args.sluice, ports[4 + 2 * i], ports[5 + 2 * i],
-                                       ports[:3], w))
+                                       ports[:3], w, scheduling=scheduling))
         if split:
             self.targets.append(Sluice(self.workdir, self.args.sluice, ports[-2], ports[-1], ports[:3],
                                        self.args.split_workers, split=True))
@@ -156,7 +163,7 @@ class Run:
                     for t in order:
                         self.ensure_alive(t)
                         s = workloads.run_sysbench(t, workload, threads, p["seconds"], p["tables"],
-                                                   p["table_size"], self.own_pids, self.log)
+                                                   p["table_size"], self.own_pids, self.log, self.cluster.pids())
                         self.record(workload, threads, t, rnd, s)
                         self.say(f"{workload:18s} {threads:4d} thr  round {rnd}  {t.name:14s} "
                                  + (f"{s['qps']:10,.0f} qps  p99 {s['p99_ms']} ms  errors {s['errors']:.0f}"

@@ -5,8 +5,10 @@ processes by name, because other people's servers and proxies run on the same ma
 """
 
 import ctypes
+import glob
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -86,6 +88,34 @@ def machine_busy_seconds():
         v = [int(x) for x in f.readline().split()[1:]]
     user, nice, system = v[:3]
     return (user + nice + system) / CLOCK_TICKS
+
+
+def context_switches(pid):
+    """Voluntary + involuntary context switches of all the threads a process has now (/proc/PID/task/*/status);
+    a thread that ended takes its count with it."""
+    n = 0
+    for status in glob.glob(f"/proc/{pid}/task/*/status"):
+        try:
+            with open(status) as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        n += int(line.split()[1])
+        except OSError:
+            continue  # the thread ended meanwhile
+    return n
+
+
+def children_context_switches():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_nvcsw + r.ru_nivcsw
+
+
+def machine_interrupt_seconds():
+    """Interrupt and softirq time of all cores, from /proc/stat: mostly the loopback TCP stack's receive side,
+    which runs there and is charged to no process."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (v[4 + 1] + v[5 + 1]) / CLOCK_TICKS  # user nice system idle iowait irq softirq
 
 
 def children_cpu_seconds():

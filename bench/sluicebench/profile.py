@@ -39,7 +39,8 @@ def parse_args(argv):
                    help="--cost: statements of the larger run (sysbench events × statements per event)")
     p.add_argument("--cost-workloads", default="oltp_point_select,oltp_read_only",
                    help="--cost: which sysbench workloads")
-    p.add_argument("--cost-configs", default="all-primary,split", help="--cost: which Sluice configs")
+    p.add_argument("--cost-configs", default="all-primary,split",
+                   help="--cost: which targets: all-primary, split (Sluice), haproxy (the reference)")
     p.add_argument("--cost-modes", default="prepared,text", help="--cost: prepared and/or text statements")
     p.add_argument("--cache", action="store_true",
                    help="--cost: also count misses of a simulated 512 KiB cache per statement (slower)")

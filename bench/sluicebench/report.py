@@ -9,7 +9,8 @@ CSV_FIELDS = ["workload", "threads", "target", "rounds", "rounds_ok", "qps", "tp
               "qps_x_direct", "qps_x_haproxy", "p95_ms", "p99_ms", "p99_added_ms", "errors", "cpu_s_per_m",
               "proxy_sys_share", "cpu_s_per_gib", "cpu_x_haproxy", "proxy_rss_peak_kib", "rss_growth_kib",
               "kib_per_conn", "open", "open_seconds", "other_load_cores", "replica_share", "client_us_per_connect",
-              "servers_us_per_connect", "note"]
+              "servers_us_per_connect", "client_us", "servers_us", "interrupts_us", "machine_us",
+              "machine_x_haproxy", "client_switches", "servers_switches", "proxy_switches", "note"]
 
 
 def write_csv(path, rows, fields):
@@ -88,6 +89,34 @@ def sysbench_tables(rows, targets):
                            f"{_x(r.get('cpu_x_haproxy'))} | {_mib(r['proxy_rss_peak_kib'])} | "
                            f"{_n(r['other_load_cores'], 2)} | {_pct(r.get('replica_share'))} |")
         out.append("")
+        out += cpu_table([r for r in rows if r["workload"] == w], targets)
+    return out
+
+
+def cpu_table(rows, targets):
+    """Where a statement's CPU goes on the whole machine, per target: with every core busy, QPS is about the
+    number of cores divided by the whole machine's µs per statement, so a proxy that uses less CPU but makes
+    the client, the servers or the kernel's interrupts use more does not gain QPS."""
+    if not any(r.get("machine_us") is not None for r in rows):
+        return []
+    out = ["CPU per statement on the whole machine, µs (medians over the rounds). Each process's figure includes "
+           "the kernel's work in its system calls, and with it the loopback TCP stack's receive side for what it "
+           "sends, which the kernel counts as interrupt time (softirq) too; so sysbench, servers and proxy add up "
+           "to the whole machine (with anything else that ran), and the interrupts are a part of that:", "",
+           "| threads | target | sysbench | servers (3 `mariadbd`) | proxy | whole machine | of it interrupts "
+           "| whole ×HAProxy | context switches / stmt: sysbench, servers, proxy |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for threads in sorted({r["threads"] for r in rows}):
+        for t in targets:
+            r = next((x for x in rows if x["threads"] == threads and x["target"] == t), None)
+            if r is None or r.get("machine_us") is None:
+                continue
+            out.append(f"| {threads} | {t} | {_n(r.get('client_us'), 1)} | {_n(r.get('servers_us'), 1)} | "
+                       f"{_n(r.get('cpu_s_per_m'), 1)} | {_n(r.get('machine_us'), 1)} | "
+                       f"{_n(r.get('interrupts_us'), 1)} | {_x(r.get('machine_x_haproxy'))} | "
+                       f"{_n(r.get('client_switches'), 2)}, {_n(r.get('servers_switches'), 2)}, "
+                       f"{_n(r.get('proxy_switches'), 2)} |")
+    out.append("")
     return out
 
 

@@ -5,7 +5,8 @@ import statistics
 NUMERIC = ["qps", "tps", "p95_ms", "p99_ms", "errors", "cpu_s_per_m", "proxy_rss_peak_kib", "other_load_cores",
            "connects_per_s", "mib_per_s", "rss_growth_kib", "cpu_s_per_gib", "kib_per_conn", "open",
            "open_seconds", "replica_share", "client_us_per_connect", "servers_us_per_connect",
-           "proxy_sys_share"]
+           "proxy_sys_share", "client_us", "servers_us", "interrupts_us", "machine_us",
+           "client_switches", "servers_switches", "proxy_switches"]
 
 
 # The figure whose spread over the rounds the tables show, per workload.
@@ -56,6 +57,7 @@ def add_ratios(rows):
             if r["p99_ms"] is not None and direct.get("p99_ms") is not None and r["target"] != "direct":
                 r["p99_added_ms"] = r["p99_ms"] - direct["p99_ms"]
             r["cpu_x_haproxy"] = _ratio(r["cpu_s_per_m"], haproxy.get("cpu_s_per_m"))
+            r["machine_x_haproxy"] = _ratio(r.get("machine_us"), haproxy.get("machine_us"))
         elif r["workload"] == "connection_churn":
             r["qps_x_direct"] = _ratio(r["connects_per_s"], direct.get("connects_per_s"))
             r["qps_x_haproxy"] = _ratio(r["connects_per_s"], haproxy.get("connects_per_s"))

@@ -148,8 +148,9 @@ class HAProxy:
     is_proxy = True
     descriptors_per_session = 2
 
-    def __init__(self, workdir, port, primary_port, threads, maxconn):
+    def __init__(self, workdir, port, primary_port, threads, maxconn, wrapper=()):
         self.workdir, self.port, self.threads = workdir, port, threads
+        self.wrapper = list(wrapper)  # e.g. valgrind --tool=callgrind, for bench/profile --cost
         self.label = f"HAProxy mode tcp, nbthread {threads}"
         self.config = os.path.join(workdir, "haproxy.cfg")
         self.log = os.path.join(workdir, "haproxy.log")
@@ -158,7 +159,7 @@ class HAProxy:
             f.write(haproxy_config(port, primary_port, threads, maxconn))
 
     def start(self):
-        self.proc = procs.spawn(["haproxy", "-f", self.config, "-db"], log_path=self.log)
+        self.proc = procs.spawn(self.wrapper + ["haproxy", "-f", self.config, "-db"], log_path=self.log)
         procs.wait_listening(self.port, self.proc, 60, "haproxy")
         wait_login(self.port, self.name)
 
@@ -201,15 +202,19 @@ class Sluice:
 
     is_proxy = True
 
-    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, split=False, wrapper=()):
+    def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, split=False, wrapper=(),
+                 scheduling="auto"):
         self.wrapper = list(wrapper)  # e.g. valgrind --tool=callgrind, for bench/profile
         self.split = split
+        # limits.worker_scheduling; a target with another than the default says so in its name
+        suffix = "" if scheduling == "auto" else f"-{scheduling}"
         if split:
-            self.name = "sluice-rwsplit"
+            self.name = f"sluice-rwsplit{suffix}"
             self.label = f"Sluice with read/write split, limits.workers {workers}"
         else:
-            self.name = f"sluice-w{workers}"
+            self.name = f"sluice-w{workers}{suffix}"
             self.label = f"Sluice, limits.workers {workers}, every statement to the primary"
+        self.label += f", limits.worker_scheduling {scheduling}"
         # Descriptors per idle session: the client's, the primary's (the login) and, with the split, the
         # replica's that ran its SELECT 1.
         self.descriptors_per_session = 3 if split else 2
@@ -218,7 +223,7 @@ class Sluice:
         self.log = os.path.join(workdir, f"{self.name}.log")
         self.proc = None
         with open(self.config, "w") as f:
-            f.write(sluice_config(port, admin_port, backend_ports, workers, split))
+            f.write(sluice_config(port, admin_port, backend_ports, workers, split, scheduling))
 
     def start(self):
         code, out = procs.run([self.binary, "--check-config", self.config], timeout=30)
@@ -249,7 +254,7 @@ class Sluice:
         return {p[0]: int(p[1]) for p in pairs if len(p) == 2 and p[1].isdigit()}
 
 
-def sluice_config(port, admin_port, backend_ports, workers, split):
+def sluice_config(port, admin_port, backend_ports, workers, split, scheduling="auto"):
     backends = "".join(f"  - {{ name: db{i + 1}, host: 127.0.0.1, port: {p} }}\n" for i, p in enumerate(backend_ports))
     # Automatic failover is off and the monitor is patient: with 512 sysbench threads on 2 cores a health check
     # can take seconds, and a promotion in the middle of a run would measure something else.
@@ -271,6 +276,7 @@ users:
   fetch_from_backends: true
 limits:
   workers: {workers}
+  worker_scheduling: {scheduling}
   max_client_connections: 12000
   max_backend_connections: 12000
   connect_timeout: 30s

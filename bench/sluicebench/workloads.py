@@ -22,9 +22,12 @@ class Meter:
         self.t0 = time.monotonic()
         self.user0, self.sys0 = procs.cpu_split(self.pid) if self.pid else (0.0, 0.0)
         self.cpu0 = self.user0 + self.sys0
-        self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds()
+        self.children0 = procs.children_cpu_seconds()
+        self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids) + self.children0
         self.servers0 = sum(procs.cpu_seconds(p) for p in self.server_pids)
         self.busy0 = procs.machine_busy_seconds()
+        self.interrupts0 = procs.machine_interrupt_seconds()
+        self.switches0 = self._switches()
         if self.pid:
             self.rss_before = procs.rss_kib(self.pid)
             self.rss_peak = self.rss_before
@@ -50,12 +53,42 @@ class Meter:
             self.cpu = user + sys_ - self.cpu0
             self.sys = sys_ - self.sys0
         self.servers_cpu = sum(procs.cpu_seconds(p) for p in self.server_pids) - self.servers0
-        own = sum(procs.cpu_seconds(p) for p in self.own_pids) + procs.children_cpu_seconds() - self.own0
+        # The client run during the measurement (sysbench, loadclient) has exited by now: its CPU is the
+        # children's.
+        self.client_cpu = procs.children_cpu_seconds() - self.children0
+        own = sum(procs.cpu_seconds(p) for p in self.own_pids) + self.client_cpu + self.children0 - self.own0
         if self.pid:
             own += self.cpu
+        self.busy = procs.machine_busy_seconds() - self.busy0
+        self.interrupts = procs.machine_interrupt_seconds() - self.interrupts0
+        self.switches = [b - a for a, b in zip(self.switches0, self._switches())]
         # Cores kept busy by processes this harness did not start (other people's builds and tests).
-        self.foreign_cores = max(0.0, (procs.machine_busy_seconds() - self.busy0 - own) / self.seconds)
+        self.foreign_cores = max(0.0, (self.busy - own) / self.seconds)
         return False
+
+    def _switches(self):
+        """Context switches so far: (the client's children, the servers, the proxy); a thread blocking and being
+        woken costs both sides CPU, which is what a proxy adds to the others' share."""
+        return (procs.children_context_switches(), sum(procs.context_switches(p) for p in self.server_pids),
+                procs.context_switches(self.pid) if self.pid else 0)
+
+    def per_statement(self, n):
+        """Where the machine's CPU went, in µs per statement (or per connect): the client, the database servers
+        (when given), the whole machine (/proc/stat: user, system, irq and softirq of all cores) and the
+        interrupts' part of it. A process's figure includes the softirq work done in its context (the loopback
+        TCP stack's receive side of what it sends), so the processes add up to the whole machine. On a
+        saturated machine, QPS is about cores ÷ the whole machine's µs per statement."""
+        if not n:
+            return {}
+        out = {"client_us": self.client_cpu / n * 1e6, "interrupts_us": self.interrupts / n * 1e6,
+               "machine_us": (self.busy + self.interrupts) / n * 1e6}
+        if self.server_pids:
+            out["servers_us"] = self.servers_cpu / n * 1e6
+            out["servers_switches"] = self.switches[1] / n
+        out["client_switches"] = self.switches[0] / n
+        if self.pid:
+            out["proxy_switches"] = self.switches[2] / n
+        return out
 
     def figures(self):
         return {
@@ -144,11 +177,11 @@ def replica_share(before, after):
     return (after.get("replica_reads", 0) - before.get("replica_reads", 0)) / n if n > 0 else None
 
 
-def run_sysbench(target, workload, threads, seconds, tables, table_size, own_pids, log):
+def run_sysbench(target, workload, threads, seconds, tables, table_size, own_pids, log, server_pids=()):
     argv = sysbench_argv(workload, target.port, threads, seconds, tables, table_size)
     stats = getattr(target, "stats", None)
     before = stats() if stats else None
-    with Meter(target.pid(), own_pids) as m:
+    with Meter(target.pid(), own_pids, server_pids) as m:
         code, out = procs.run(argv, timeout=seconds + 300)
     share = replica_share(before, stats()) if stats else None
     log.write(f"=== {target.name} {workload} {threads} threads\n{' '.join(argv)}\n{out}\n")
@@ -160,6 +193,8 @@ def run_sysbench(target, workload, threads, seconds, tables, table_size, own_pid
         sample["ok"] = False
     if sample["ok"] and m.cpu is not None and sample["statements"]:
         sample["cpu_s_per_m"] = m.cpu / sample["statements"] * 1e6
+    if sample["ok"]:
+        sample.update(m.per_statement(sample["statements"]))
     if not sample["ok"]:
         sample["failure"] = (out.strip().splitlines() or ["no output"])[-1][:200]
     return sample

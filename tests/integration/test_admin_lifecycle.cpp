@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <sched.h>
+
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -252,4 +255,57 @@ TEST_CASE("admin security: passwords and accounts and the loopback default") {
         CHECK(p.stop(SIGTERM) == 0);
     }
     remove_tree(dir);
+}
+
+namespace {
+
+// How many of the process's threads the kernel schedules as SCHED_BATCH (/proc/PID/task/*/stat, field 41).
+int batch_threads(pid_t pid) {
+    int n = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto close = stat.rfind(')');
+        if (close == std::string::npos) continue;  // the thread ended meanwhile
+        std::istringstream fields(stat.substr(close + 2));
+        std::string field;
+        for (int i = 3; i <= 41 && fields >> field; ++i)
+            if (i == 41 && field == std::to_string(SCHED_BATCH)) ++n;
+    }
+    return n;
+}
+
+int wait_batch_threads(pid_t pid, int want) {
+    int n = batch_threads(pid);
+    for (int i = 0; i < 100 && n != want; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        n = batch_threads(pid);
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) as SCHED_BATCH; normal none") {
+    Cluster& cluster = shared_cluster();
+    {
+        Sluice s(cluster, "limits:\n  workers: 2\n  worker_scheduling: batch\n");
+        CHECK(wait_batch_threads(s.pid(), 2) ==
+              2);  // the two workers; main, monitor and the rest stay normal
+        Conn a;
+        connect_or_throw(a, admin_of(s));
+        CHECK(config_of(a)["limits.worker_scheduling"] == "batch");
+        Conn app;
+        REQUIRE_OK(app.connect(app_of(s)));
+        CHECK(app.scalar("SELECT 1") == "1");
+        CHECK(s.log().find("2 workers, batch scheduling") != std::string::npos);
+    }
+    {
+        Sluice s(cluster, "limits:\n  workers: 2\n  worker_scheduling: normal\n");
+        Conn app;
+        REQUIRE_OK(app.connect(app_of(s)));
+        CHECK(app.scalar("SELECT 1") == "1");
+        CHECK(batch_threads(s.pid()) == 0);
+        CHECK(s.log().find("2 workers, normal scheduling") != std::string::npos);
+    }
 }

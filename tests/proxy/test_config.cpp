@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <fstream>
 #include <string>
 
@@ -72,6 +73,30 @@ TEST_CASE("limits.workers: 0 is one worker per core, and one on a machine of 2 c
     l.workers = 2;  // what the config says wins
     CHECK(worker_count(l, 2) == 2);
     CHECK(worker_count(l, 64) == 2);
+}
+
+TEST_CASE("limits.worker_scheduling: auto is batch on a machine of 2 cores or fewer, normal above") {
+    LimitsConfig l;
+    CHECK(l.scheduling == WorkerScheduling::automatic);
+    CHECK(worker_scheduling(l, 0) == WorkerScheduling::batch);
+    CHECK(worker_scheduling(l, 2) == WorkerScheduling::batch);
+    CHECK(worker_scheduling(l, 4) == WorkerScheduling::normal);
+    for (const char* value : {"normal", "batch", "auto", "BATCH"}) {
+        CAPTURE(value);
+        auto r = load_config_text(std::string(kMinimal) + "limits:\n  worker_scheduling: " + value + "\n",
+                                  "t.yaml");
+        REQUIRE(std::holds_alternative<Config>(r));
+        const LimitsConfig& got = std::get<Config>(r).limits;
+        std::string lower(value);
+        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        CHECK(to_string(got.scheduling) == lower);
+        if (lower != "auto") {  // what the config says wins
+            CHECK(worker_scheduling(got, 2) == got.scheduling);
+            CHECK(worker_scheduling(got, 64) == got.scheduling);
+        }
+    }
+    CHECK(error_of(std::string(kMinimal) + "limits:\n  worker_scheduling: fifo\n") ==
+          "t.yaml:14: limits.worker_scheduling: 'fifo' is not one of: auto, normal, batch");
 }
 
 TEST_CASE("the shipped example config is valid and read as written") {
