@@ -21,6 +21,7 @@ TEST_CASE("config reload: reloadable keys apply, the others are kept and named")
     fresh.backends[0].priority = 3;  // a running backend changed: waits for a restart
     fresh.listen.port = 7000;
     fresh.limits.workers = 8;
+    fresh.limits.scheduling = WorkerScheduling::normal;
     ReloadPlan p = plan_reload(running, fresh);
     CHECK(p.next.logging.level == "debug");
     CHECK(p.next.limits.idle_timeout == std::chrono::milliseconds(5000));
@@ -31,9 +32,11 @@ TEST_CASE("config reload: reloadable keys apply, the others are kept and named")
     CHECK(p.added_backends.empty());
     CHECK(p.next.listen.port == running.listen.port);
     CHECK(p.next.limits.workers == running.limits.workers);
+    CHECK(p.next.limits.scheduling == running.limits.scheduling);
     CHECK(describe(p) ==
           "reloaded: logging.level, limits.max_client_connections, limits.idle_timeout, users.list, "
-          "admin.password; needs a restart (kept as running): listen, backends, limits.workers");
+          "admin.password; needs a restart (kept as running): listen, backends, limits.workers, "
+          "limits.worker_scheduling");
 }
 
 TEST_CASE("config reload: backends added after the running ones apply") {
