@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <mysql.h>
+#include <pthread.h>
 
 #include "health/log.hpp"
 #include "health/probe_pool.hpp"
@@ -46,7 +47,10 @@ void Monitor::start() {
     pool_ = std::make_unique<ProbePool>(specs_, settings_);
     stopping_ = false;
     running_ = true;
-    thread_ = std::thread([this] { thread_main(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "sluice-monitor");
+        thread_main();
+    });
 }
 
 void Monitor::stop() {

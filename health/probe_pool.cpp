@@ -1,6 +1,7 @@
 #include "health/probe_pool.hpp"
 
 #include <mysql.h>
+#include <pthread.h>
 
 #include <exception>
 #include <string>
@@ -43,6 +44,7 @@ void ProbePool::stop() {
 }
 
 void ProbePool::work(Slot& slot) {
+    pthread_setname_np(pthread_self(), "sluice-probe");
     mysql_thread_init();
     {
         SqlConn conn;

@@ -1,6 +1,7 @@
 #include "proxy/account_store.hpp"
 
 #include <mysql.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -252,6 +253,7 @@ AccountStore::Stats AccountStore::stats() const {
 }
 
 void AccountStore::run() {
+    pthread_setname_np(pthread_self(), "sluice-accounts");
     mysql_thread_init();
     std::unique_lock lk(mu_);
     while (true) {

@@ -1,6 +1,7 @@
 #include "proxy/admin_session.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <exception>
 #include <thread>
@@ -331,6 +332,7 @@ void AdminConsole::run(admin::Operation op, std::uint32_t id, std::uint8_t seq) 
     uv_async_init(loop_, &r->async, on_done);
     r->async.data = r;
     r->thread = std::thread([r, run = std::move(op.run)] {
+        pthread_setname_np(pthread_self(), "sluice-admin-op");
         try {
             r->result = run();
         } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #include "proxy/worker.hpp"
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <sched.h>
 
@@ -56,6 +57,9 @@ void Worker::start(WorkerScheduling scheduling) {
     uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
     uv_check_start(&check_, on_check);
     thread_ = std::thread([this, scheduling] {
+        // Named for top -H, perf and /proc (at most 15 bytes): "sluice-worker0", "sluice-worker1", ...
+        std::string name = fmt::format("sluice-worker{}", index_).substr(0, 15);
+        pthread_setname_np(pthread_self(), name.c_str());
         if (scheduling == WorkerScheduling::batch) {
             // SCHED_BATCH: woken by a socket, the worker does not preempt the thread that woke it (the
             // server's or client's thread on the same core runs on to its next wait), which saves the

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -259,29 +260,43 @@ TEST_CASE("admin security: passwords and accounts and the loopback default") {
 
 namespace {
 
-// How many of the process's threads the kernel schedules as SCHED_BATCH (/proc/PID/task/*/stat, field 41).
-int batch_threads(pid_t pid) {
-    int n = 0;
+// Each thread of the process by name (/proc/PID/task/*/comm), and whether the kernel schedules it as
+// SCHED_BATCH (/proc/PID/task/*/stat, field 41). Threads a thread starts inherit its name and policy, so
+// the check is by name: every thread called sluice-worker* and only those.
+struct ThreadPolicies {
+    std::set<std::string> batch, normal;  // names
+};
+
+ThreadPolicies thread_policies(pid_t pid) {
+    ThreadPolicies out;
     for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-        std::ifstream in(task.path() / "stat");
-        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ifstream comm_in(task.path() / "comm"), stat_in(task.path() / "stat");
+        std::string name;
+        std::getline(comm_in, name);
+        std::string stat((std::istreambuf_iterator<char>(stat_in)), std::istreambuf_iterator<char>());
         auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;  // the thread ended meanwhile
+        if (name.empty() || close == std::string::npos) continue;  // the thread ended meanwhile
         std::istringstream fields(stat.substr(close + 2));
         std::string field;
         for (int i = 3; i <= 41 && fields >> field; ++i)
-            if (i == 41 && field == std::to_string(SCHED_BATCH)) ++n;
+            if (i == 41) (field == std::to_string(SCHED_BATCH) ? out.batch : out.normal).insert(name);
     }
-    return n;
+    return out;
 }
 
-int wait_batch_threads(pid_t pid, int want) {
-    int n = batch_threads(pid);
-    for (int i = 0; i < 100 && n != want; ++i) {
+// Waits (up to 5 s) until both workers have named themselves and set their policy, as their threads start.
+ThreadPolicies wait_workers(pid_t pid) {
+    auto ready = [](const ThreadPolicies& p) {
+        for (const char* w : {"sluice-worker0", "sluice-worker1"})
+            if (p.batch.count(w) + p.normal.count(w) == 0) return false;
+        return true;
+    };
+    ThreadPolicies p = thread_policies(pid);
+    for (int i = 0; i < 100 && !ready(p); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        n = batch_threads(pid);
+        p = thread_policies(pid);
     }
-    return n;
+    return p;
 }
 
 }  // namespace
@@ -290,8 +305,12 @@ TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) a
     Cluster& cluster = shared_cluster();
     {
         Sluice s(cluster, "limits:\n  workers: 2\n  worker_scheduling: batch\n");
-        CHECK(wait_batch_threads(s.pid(), 2) ==
-              2);  // the two workers; main, monitor and the rest stay normal
+        const std::set<std::string> workers{"sluice-worker0", "sluice-worker1"};
+        ThreadPolicies p = wait_workers(s.pid());
+        CHECK(p.batch == workers);  // both workers, nothing else
+        for (const auto& name : p.normal) CHECK(workers.count(name) == 0);
+        CHECK(p.normal.count("sluice-monitor") == 1);  // the other threads are named too, and stay normal
+        CHECK(p.normal.count("sluice-probe") == 1);
         Conn a;
         connect_or_throw(a, admin_of(s));
         CHECK(config_of(a)["limits.worker_scheduling"] == "batch");
@@ -305,7 +324,10 @@ TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) a
         Conn app;
         REQUIRE_OK(app.connect(app_of(s)));
         CHECK(app.scalar("SELECT 1") == "1");
-        CHECK(batch_threads(s.pid()) == 0);
+        ThreadPolicies p = wait_workers(s.pid());
+        CHECK(p.batch.empty());
+        CHECK(p.normal.count("sluice-worker0") == 1);
+        CHECK(p.normal.count("sluice-worker1") == 1);
         CHECK(s.log().find("2 workers, normal scheduling") != std::string::npos);
     }
 }
