@@ -17,9 +17,10 @@ from . import procs, workloads
 from .targets import HAProxy, Sluice
 
 ROWS = 10_000  # per table, 4 tables
-# (name, read_write_split); "haproxy": HAProxy mode tcp (nbthread 1) under the same callgrind, the reference for
-# what forwarding alone costs in user space (its statements counted by sysbench, its busiest thread measured)
-CONFIGS = [("all-primary", False), ("split", True), ("haproxy", None)]
+# (name, kind, read_write_split); kind "haproxy": HAProxy mode tcp (nbthread 1) under the same callgrind, the
+# reference for what forwarding alone costs in user space (its statements counted by sysbench, its busiest thread
+# measured; read_write_split does not apply)
+CONFIGS = [("all-primary", "sluice", False), ("split", "sluice", True), ("haproxy", "haproxy", None)]
 # sysbench --db-ps-mode: auto = COM_STMT_EXECUTE (classified once, at PREPARE); disable = COM_QUERY text
 MODES = [("prepared", "auto"), ("text", "disable")]
 
@@ -68,12 +69,13 @@ def cache_misses(path):
 EVENT_SHARE = {"oltp_point_select": 1, "oltp_read_only": 14}
 
 
-def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, log):
+def one(run_dir, cluster, args, ports, workload, kind, split, ps_mode, events, tag, log):
     out_prefix = os.path.join(run_dir, f"cost.{tag}.out")
     wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_prefix}", "--separate-threads=yes"]
     if args.cache:
         wrapper += CACHE_ARGS
-    if split is None:
+    haproxy = kind == "haproxy"
+    if haproxy:
         s = HAProxy(run_dir, ports[0], cluster.primary_port, 1, 4096, wrapper=wrapper)
     else:
         s = Sluice(run_dir, args.sluice, ports[0], ports[1], cluster.ports, 1, split=split, wrapper=wrapper)
@@ -81,9 +83,9 @@ def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, lo
     try:
         argv = workloads.sysbench_argv(workload, s.port, args.threads, 0, 4, ROWS)
         argv[-1:-1] = [f"--events={events}", f"--db-ps-mode={ps_mode}"]
-        before = s.stats() if split is not None else {}
+        before = {} if haproxy else s.stats()
         code, out = procs.run(argv, timeout=3600)
-        after = s.stats() if split is not None else {"statements": workloads.parse_sysbench(out)["statements"] or 0}
+        after = {"statements": workloads.parse_sysbench(out)["statements"] or 0} if haproxy else s.stats()
         log.write(f"=== cost {tag}\n{' '.join(argv)}\n{out}\n")
         if code != 0:
             raise RuntimeError(f"sysbench failed ({tag}): {out[-500:]}")
@@ -91,7 +93,7 @@ def one(run_dir, cluster, args, ports, workload, split, ps_mode, events, tag, lo
         procs.stop(s.proc, timeout=180)
     statements = after.get("statements", 0) - before.get("statements", 0)
     replica = after.get("replica_reads", 0) - before.get("replica_reads", 0)
-    totals, worker = thread_instructions(out_prefix, None if split is None else "ClientSession::run_command")
+    totals, worker = thread_instructions(out_prefix, None if haproxy else "ClientSession::run_command")
     if worker is None:
         raise RuntimeError(f"no worker thread in {out_prefix}*")
     return {"statements": statements, "replica_reads": replica, "worker_ir": totals[worker],
@@ -104,12 +106,12 @@ def measure(run_dir, cluster, args, ports, log):
     for workload in args.cost_workloads.split(","):
         large = max(2, args.statements // EVENT_SHARE.get(workload, 1))
         small = max(1, large // 10)
-        for cname, split in [c for c in CONFIGS if c[0] in args.cost_configs.split(",")]:
+        for cname, kind, split in [c for c in CONFIGS if c[0] in args.cost_configs.split(",")]:
             for mname, ps_mode in [m for m in MODES if m[0] in args.cost_modes.split(",")]:
                 tag = f"{workload}.{cname}.{mname}"
                 print(f"cost: {tag}: {small} and {large} events under callgrind", flush=True)
-                a = one(run_dir, cluster, args, ports, workload, split, ps_mode, small, f"{tag}.{small}", log)
-                b = one(run_dir, cluster, args, ports, workload, split, ps_mode, large, f"{tag}.{large}", log)
+                a = one(run_dir, cluster, args, ports, workload, kind, split, ps_mode, small, f"{tag}.{small}", log)
+                b = one(run_dir, cluster, args, ports, workload, kind, split, ps_mode, large, f"{tag}.{large}", log)
                 n = b["statements"] - a["statements"]
                 per = (b["worker_ir"] - a["worker_ir"]) / n if n > 0 else None
                 share = b["replica_reads"] / b["statements"] if b["statements"] else None

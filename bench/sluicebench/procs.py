@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+from typing import NamedTuple
 
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)
 _PR_SET_PDEATHSIG = 1
@@ -80,16 +81,6 @@ def rss_kib(pid):
     return -1
 
 
-def machine_busy_seconds():
-    """User and system CPU time of every process on the machine (all cores), from /proc/stat. Interrupt and
-    softirq time are left out: loopback packet processing lands there (~0.4 cores under sysbench), it is the
-    benchmark's own traffic, and /proc/PID/stat charges it to no process."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    user, nice, system = v[:3]
-    return (user + nice + system) / CLOCK_TICKS
-
-
 def context_switches(pid):
     """Voluntary + involuntary context switches of all the threads a process has now (/proc/PID/task/*/status);
     a thread that ended takes its count with it."""
@@ -110,12 +101,20 @@ def children_context_switches():
     return r.ru_nvcsw + r.ru_nivcsw
 
 
-def machine_interrupt_seconds():
-    """Interrupt and softirq time of all cores, from /proc/stat: mostly the loopback TCP stack's receive side,
-    which runs there and is charged to no process."""
+class MachineCpu(NamedTuple):
+    busy: float  # user + nice + system
+    interrupts: float  # irq + softirq
+
+
+def machine_cpu_seconds():
+    """CPU time of all cores so far, from the first line of /proc/stat: busy (user, nice and system time) and
+    interrupts (irq and softirq time; loopback packet processing lands there, ~0.4 cores under sysbench). The two
+    do not overlap, but part of the interrupt time is also in the stime (/proc/PID/stat) of the process in whose
+    context it ran: a loopback send runs the receiver's TCP stack in the sender's system call."""
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
-    return (v[4 + 1] + v[5 + 1]) / CLOCK_TICKS  # user nice system idle iowait irq softirq
+    user, nice, system, idle, iowait, irq, softirq = v[:7]
+    return MachineCpu((user + nice + system) / CLOCK_TICKS, (irq + softirq) / CLOCK_TICKS)
 
 
 def children_cpu_seconds():

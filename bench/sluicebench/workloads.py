@@ -13,7 +13,10 @@ class Meter:
     """CPU seconds and peak RSS of the proxy, and the CPU the rest of the machine used, over one measurement."""
 
     def __init__(self, proxy_pid, own_pids, server_pids=()):
-        self.pid, self.own_pids = proxy_pid, own_pids()  # every process of this harness: servers and proxies
+        # Every process of this harness still running (servers and proxies) except the measured proxy, which is
+        # counted on its own (self.cpu).
+        self.pid = proxy_pid
+        self.own_pids = [p for p in own_pids() if p != proxy_pid]
         self.server_pids = list(server_pids)  # the database servers, whose CPU is reported on its own
         self.rss_peak = -1
         self._stop = threading.Event()
@@ -22,11 +25,10 @@ class Meter:
         self.t0 = time.monotonic()
         self.user0, self.sys0 = procs.cpu_split(self.pid) if self.pid else (0.0, 0.0)
         self.cpu0 = self.user0 + self.sys0
-        self.children0 = procs.children_cpu_seconds()
-        self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids) + self.children0
+        self.children0 = procs.children_cpu_seconds()  # the harness's children that have exited and been waited for
+        self.own0 = sum(procs.cpu_seconds(p) for p in self.own_pids)  # the harness's processes still running
         self.servers0 = sum(procs.cpu_seconds(p) for p in self.server_pids)
-        self.busy0 = procs.machine_busy_seconds()
-        self.interrupts0 = procs.machine_interrupt_seconds()
+        self.machine0 = procs.machine_cpu_seconds()
         self.switches0 = self._switches()
         if self.pid:
             self.rss_before = procs.rss_kib(self.pid)
@@ -56,11 +58,12 @@ class Meter:
         # The client run during the measurement (sysbench, loadclient) has exited by now: its CPU is the
         # children's.
         self.client_cpu = procs.children_cpu_seconds() - self.children0
-        own = sum(procs.cpu_seconds(p) for p in self.own_pids) + self.client_cpu + self.children0 - self.own0
+        own = sum(procs.cpu_seconds(p) for p in self.own_pids) - self.own0 + self.client_cpu
         if self.pid:
             own += self.cpu
-        self.busy = procs.machine_busy_seconds() - self.busy0
-        self.interrupts = procs.machine_interrupt_seconds() - self.interrupts0
+        machine = procs.machine_cpu_seconds()
+        self.busy = machine.busy - self.machine0.busy
+        self.interrupts = machine.interrupts - self.machine0.interrupts
         self.switches = [b - a for a, b in zip(self.switches0, self._switches())]
         # Cores kept busy by processes this harness did not start (other people's builds and tests).
         self.foreign_cores = max(0.0, (self.busy - own) / self.seconds)
