@@ -207,6 +207,7 @@ Reply show_config(const Context& ctx, const Args& args) {
     std::vector<std::pair<std::string, std::string>> kv{
         {"source", c.source},
         {"listen", address(c.listen)},
+        {"listen.socket", c.listen.socket},
         {"admin.listen", address(c.admin.listen)},
         {"admin.user", c.admin.user},
         {"admin.password", masked(c.admin.password)},

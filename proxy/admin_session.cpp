@@ -62,12 +62,11 @@ AdminSession::AdminSession(AdminConsole& console, std::uint32_t id)
 
 bool AdminSession::start(uv_stream_t* server) {
     client_ = new Connection(console_.loop(), console_.chunks(), this);
-    if (uv_accept(server, client_->stream()) != 0) {
+    if (client_->accept(server) != 0) {
         client_->close();
         client_ = nullptr;
         return false;
     }
-    uv_tcp_nodelay(client_->tcp(), 1);
     client_ip_ = client_->peer_ip();
     deadline_ = std::chrono::steady_clock::now() + console_.config()->limits.handshake_timeout;
     send_greeting();

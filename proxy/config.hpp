@@ -16,11 +16,14 @@ namespace sluice::proxy {
 struct ListenerConfig {
     std::string address;
     std::uint16_t port = 0;
+    // The client listener only: a Unix domain socket path, in addition to the TCP port ("" = none). Clients
+    // on the socket log in as from 'localhost', as on a MariaDB server's own socket.
+    std::string socket;
     bool operator==(const ListenerConfig&) const = default;
 };
 
 struct AdminConfig {
-    ListenerConfig listen{"127.0.0.1", 6032};
+    ListenerConfig listen{"127.0.0.1", 6032, ""};
     std::string user = "admin";
     std::string password;
     bool operator==(const AdminConfig&) const = default;
@@ -92,7 +95,7 @@ struct LoggingConfig {
 
 struct Config {
     std::string source;  // the file it was read from, for messages
-    ListenerConfig listen{"127.0.0.1", 6033};
+    ListenerConfig listen{"127.0.0.1", 6033, ""};
     AdminConfig admin;
     std::vector<health::BackendSpec> backends;
     health::MonitorSettings monitor;

@@ -1,6 +1,7 @@
 // The config schema: every key Sluice reads, with its default and its limits, in one place.
 
 #include <fmt/format.h>
+#include <sys/un.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -19,6 +20,8 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+
+constexpr std::size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;  // 107 on Linux
 
 ListenerConfig read_listener(MapReader& r, const ListenerConfig& def) {
     ListenerConfig l;
@@ -194,6 +197,12 @@ Config read_config(const YAML::Node& root, const std::string& source) {
         top, "listen", source,
         [&](MapReader& r) {
             auto l = read_listener(r, c.listen);
+            l.socket = r.string("socket", "");
+            if (!l.socket.empty() && l.socket.front() != '/')
+                r.fail_here("socket", fmt::format("'{}' is not an absolute path", l.socket));
+            if (l.socket.size() > kMaxSocketPath)
+                r.fail_here("socket", fmt::format("is {} bytes long; a Unix socket path takes at most {}",
+                                                  l.socket.size(), kMaxSocketPath));
             r.finish();
             return l;
         },
@@ -202,7 +211,8 @@ Config read_config(const YAML::Node& root, const std::string& source) {
     if (!admin) top.fail_here("admin", "is required (at least admin.password)");
     MapReader ar(*admin, "admin", source);
     c.admin = read_admin(ar);
-    if (c.admin.listen == c.listen) ar.fail_here("port", "is the same address and port as listen");
+    if (c.admin.listen.address == c.listen.address && c.admin.listen.port == c.listen.port)
+        ar.fail_here("port", "is the same address and port as listen");
     c.backends = read_backends(top, source);
     auto monitor = top.child("monitor");
     if (!monitor) top.fail_here("monitor", "is required (at least monitor.user)");

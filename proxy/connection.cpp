@@ -17,18 +17,27 @@ struct Connection::WriteReq {
     std::size_t size = 0;
 };
 
-Connection::Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler)
+Connection::Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler, uv_handle_type type)
     : chunks_(chunks), handler_(handler) {
-    uv_tcp_init(loop, &tcp_);
-    tcp_.data = this;
+    if (type == UV_NAMED_PIPE)
+        uv_pipe_init(loop, &h_.pipe, 0);
+    else
+        uv_tcp_init(loop, &h_.tcp);
+    h_.tcp.data = this;  // the handle's common fields: the same place in both
 }
 
 Connection::~Connection() = default;
 
+int Connection::accept(uv_stream_t* server) {
+    int rc = uv_accept(server, stream());
+    if (rc == 0 && h_.tcp.type == UV_TCP) uv_tcp_nodelay(&h_.tcp, 1);
+    return rc;
+}
+
 int Connection::connect(const sockaddr* addr) {
     connect_req_.data = this;
-    uv_tcp_nodelay(&tcp_, 1);
-    return uv_tcp_connect(&connect_req_, &tcp_, addr, on_connect_cb);
+    uv_tcp_nodelay(&h_.tcp, 1);
+    return uv_tcp_connect(&connect_req_, &h_.tcp, addr, on_connect_cb);
 }
 
 void Connection::on_connect_cb(uv_connect_t* req, int status) {
@@ -152,7 +161,7 @@ void Connection::close(bool flush) {
     // nothing is queued: the ERR may have gone out by uv_try_write, and a FIN before the close keeps it from
     // being overtaken by a reset.
     if (flush && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
-    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
+    uv_close(reinterpret_cast<uv_handle_t*>(&h_), on_close_cb);
 }
 
 void Connection::on_shutdown_cb(uv_shutdown_t* req, int) {
@@ -164,9 +173,10 @@ void Connection::on_close_cb(uv_handle_t* h) {
 }
 
 std::string Connection::peer_ip() {
+    if (h_.tcp.type == UV_NAMED_PIPE) return "localhost";
     sockaddr_storage addr{};
     int len = sizeof addr;
-    if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
+    if (uv_tcp_getpeername(&h_.tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
     char buf[INET6_ADDRSTRLEN] = {};
     if (addr.ss_family == AF_INET)
         uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), buf, sizeof buf);

@@ -1,6 +1,7 @@
 #pragma once
-// One TCP stream on an event loop: reads into shared chunks, writes owned or shared bytes, counts what is
-// queued (for backpressure), and closes once. The object owns its uv_tcp_t and never moves; after close() it
+// One stream on an event loop (TCP, or a Unix socket for clients of the socket listener): reads into shared
+// chunks, writes owned or shared bytes, counts what is queued (for backpressure), and closes once. The object
+// owns its libuv handle and never moves; after close() it
 // belongs to libuv and deletes itself in the close callback, so its owner must forget the pointer when it
 // calls close().
 
@@ -38,15 +39,18 @@ class Connection {
     static constexpr std::size_t kHighWatermark = 1024 * 1024;
     static constexpr std::size_t kLowWatermark = 256 * 1024;
 
-    Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler);
+    // `type`: UV_TCP, or UV_NAMED_PIPE for a client accepted on a Unix socket.
+    Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler, uv_handle_type type = UV_TCP);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    uv_tcp_t* tcp() { return &tcp_; }
-    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&h_); }
     void set_handler(ConnectionHandler* h) { handler_ = h; }
 
-    // Starts an outgoing connection; the handler hears of it in on_connected().
+    // Takes the next pending connection of `server` (whose type this connection was made with); TCP gets
+    // TCP_NODELAY. A libuv error code, 0 on success.
+    int accept(uv_stream_t* server);
+    // Starts an outgoing TCP connection; the handler hears of it in on_connected().
     int connect(const sockaddr* addr);
 
     void start_reading();
@@ -65,7 +69,8 @@ class Connection {
     void close(bool flush = false);
     bool closing() const { return closing_; }
 
-    // The peer's address as text ("127.0.0.1"), empty when unknown.
+    // The peer's address as text ("127.0.0.1"), "localhost" on a Unix socket (as MariaDB names a socket
+    // login), empty when unknown.
     std::string peer_ip();
 
   private:
@@ -80,7 +85,10 @@ class Connection {
     void submit(WriteReq* req, uv_buf_t buf);
     std::size_t try_write_now(const char* data, std::size_t len);  // bytes the socket took at once
 
-    uv_tcp_t tcp_{};
+    union {
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+    } h_{};
     uv_shutdown_t shutdown_req_{};
     uv_connect_t connect_req_{};  // here, not in the handler: libuv may call back after the handler is gone
     ChunkPool& chunks_;

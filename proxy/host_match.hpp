@@ -6,9 +6,10 @@
 //   - anything else is a LIKE-style pattern: '%' any run, '_' one character, '\' makes the next one literal,
 //     compared case-insensitively;
 //   - an empty host is the same as '%'.
-// Sluice compares client IP addresses only, as a server started with --skip-name-resolve does: its clients
-// are TCP, so 'localhost' (a socket login on the server) never matches, 127.0.0.1 and ::1 are taken
-// literally, and patterns naming hosts ('%.example.com') match nothing.
+// Sluice compares client IP addresses only, as a server started with --skip-name-resolve does: a TCP
+// client's "host" is its address, so 'localhost' does not match it and 127.0.0.1 and ::1 are taken
+// literally; a client on the Unix socket (listen.socket) is "localhost", as a socket login on the server;
+// patterns naming other hosts ('%.example.com') match nothing.
 
 #include <cstdint>
 #include <optional>

@@ -40,9 +40,13 @@ std::optional<std::string> Server::start_workers() {
         runtime_->learn_greeting(*g);
     int n = worker_count(config_.limits, std::thread::hardware_concurrency());
     if (auto busy = check_port_free(config_.listen)) return "client listener: " + *busy;
+    const bool on_socket = !config_.listen.socket.empty();
+    if (on_socket) {
+        if (auto err = client_socket_.open(config_.listen.socket)) return "client socket listener: " + *err;
+    }
     for (int i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<Worker>(*runtime_, i));
-        if (auto err = workers_.back()->listen()) return err;
+        if (auto err = workers_.back()->listen(on_socket ? &client_socket_ : nullptr)) return err;
     }
     for (auto& w : workers_) {
         Worker* raw = w.get();
@@ -55,8 +59,9 @@ std::optional<std::string> Server::start_workers() {
     WorkerScheduling scheduling = worker_scheduling(config_.limits, std::thread::hardware_concurrency());
     for (auto& w : workers_) w->start(scheduling);
     log(Component::proxy)
-        .info("client listener on {}:{} ({} worker{}, {} scheduling)", config_.listen.address,
-              config_.listen.port, n, n == 1 ? "" : "s", to_string(scheduling));
+        .info("client listener on {}:{}{} ({} worker{}, {} scheduling)", config_.listen.address,
+              config_.listen.port, on_socket ? " and " + config_.listen.socket : "", n, n == 1 ? "" : "s",
+              to_string(scheduling));
     return std::nullopt;
 }
 
@@ -116,6 +121,7 @@ void Server::shutdown(const char* why) {
     // Statements held by PAUSE must run, or the graceful stop would wait for them until its deadline.
     if (runtime_) runtime_->paused = false;
     for (auto& w : workers_) w->request_stop();
+    client_socket_.close();
     admin_listener_.close();
     if (admin_) admin_->close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);

@@ -54,6 +54,7 @@ class Server {
     Config config_;
     uv_loop_t loop_{};
     Listener admin_listener_;
+    UnixSocket client_socket_;  // listen.socket; the workers listen on dups of it
     std::unique_ptr<AccountStore> accounts_;
     std::unique_ptr<health::Monitor> monitor_;
     std::unique_ptr<Runtime> runtime_;

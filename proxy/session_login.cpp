@@ -38,9 +38,8 @@ constexpr std::size_t kLoginMaxPayload = 64 * 1024;
 }  // namespace
 
 bool ClientSession::start(uv_stream_t* server) {
-    client_ = new Connection(server->loop, worker_.chunks(), this);
-    if (uv_accept(server, client_->stream()) != 0) return false;
-    uv_tcp_nodelay(client_->tcp(), 1);
+    client_ = new Connection(server->loop, worker_.chunks(), this, server->type);
+    if (client_->accept(server) != 0) return false;
     client_ip_ = client_->peer_ip();
     deadline_ = std::chrono::steady_clock::now() + worker_.limits().handshake_timeout;
     send_greeting();

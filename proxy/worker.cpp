@@ -1,9 +1,11 @@
 #include "proxy/worker.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sched.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "health/monitor.hpp"
@@ -26,7 +28,8 @@ Worker::Worker(Runtime& runtime, int index)
       pool_(graveyard_, runtime.config.limits.max_backend_connections, pool_stats_),
       limits_(runtime.live_config()->limits),
       routing_(runtime.live_config()->routing),
-      listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }) {
+      listener_(&loop_, "client", [this](uv_stream_t* s) { on_connection(s); }),
+      socket_listener_(&loop_, "client socket", [this](uv_stream_t* s) { on_connection(s); }) {
     uv_loop_init(&loop_);
     uv_async_init(&loop_, &stop_async_, on_stop);
     uv_async_init(&loop_, &accounts_async_, on_accounts);
@@ -48,8 +51,12 @@ Worker::~Worker() {
         log(Component::proxy).error("worker {}: loop closed with open handles", index_);
 }
 
-std::optional<std::string> Worker::listen() {
-    return listener_.start(runtime_.config.listen, 1024, true);
+std::optional<std::string> Worker::listen(const UnixSocket* unix_socket) {
+    if (auto err = listener_.start(runtime_.config.listen, 1024, true)) return err;
+    if (!unix_socket) return std::nullopt;
+    int fd = fcntl(unix_socket->fd(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return fmt::format("client socket listener: cannot dup the socket: {}", std::strerror(errno));
+    return socket_listener_.adopt_unix(fd, unix_socket->path());
 }
 
 void Worker::start(WorkerScheduling scheduling) {
@@ -178,6 +185,7 @@ void Worker::stop_now() {
     auto grace = runtime_.stop_now.load() ? std::chrono::milliseconds(0) : limits_.shutdown_timeout;
     stop_deadline_ = std::chrono::steady_clock::now() + grace;
     listener_.close();
+    socket_listener_.close();
     // Statements held by PAUSE run now (the server lifted it before asking to stop); drain() lets them end.
     for (ClientSession* s : all_sessions())
         if (sessions_.contains(s->id())) s->resume_paused();

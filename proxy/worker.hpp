@@ -39,8 +39,9 @@ class Worker {
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    // Binds the client listener (from the main thread, before start()); the error says why not.
-    std::optional<std::string> listen();
+    // Binds the client listener (from the main thread, before start()); the error says why not. With
+    // `unix_socket` (a listening Unix socket, UnixSocket), the worker also accepts clients there.
+    std::optional<std::string> listen(const UnixSocket* unix_socket = nullptr);
     // Runs the loop on a thread of its own, scheduled as `scheduling` says (normal or batch).
     void start(WorkerScheduling scheduling);
     // From any thread: stop accepting, let running statements finish, close; the thread then ends.
@@ -119,6 +120,7 @@ class Worker {
     RoutingConfig routing_;
     Counters counters_;
     Listener listener_;
+    Listener socket_listener_;  // listen.socket, when set
     uv_async_t stop_async_{};
     uv_async_t accounts_async_{};
     uv_async_t kill_async_{};

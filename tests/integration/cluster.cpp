@@ -125,8 +125,9 @@ Cluster& shared_cluster() {
 }
 
 std::string sluice_config(const Cluster& cluster, int client_port, int admin_port,
-                          const std::string& extra_yaml) {
+                          const std::string& extra_yaml, const std::string& socket) {
     std::string y = "listen:\n  address: 127.0.0.1\n  port: " + std::to_string(client_port) + "\n";
+    if (!socket.empty()) y += "  socket: " + socket + "\n";
     y += "admin:\n  address: 127.0.0.1\n  port: " + std::to_string(admin_port) +
          "\n  user: admin\n  password: admin\n";
     y += "backends:\n";
@@ -142,13 +143,14 @@ std::string sluice_config(const Cluster& cluster, int client_port, int admin_por
     return y + extra_yaml;
 }
 
-Sluice::Sluice(const Cluster& cluster, const std::string& extra_yaml)
+Sluice::Sluice(const Cluster& cluster, const std::string& extra_yaml, bool on_socket)
     : dir_(make_temp_dir()),
       config_path_(dir_ + "/sluice.yaml"),
       log_path_(dir_ + "/sluice.log"),
+      socket_path_(on_socket ? dir_ + "/sluice.sock" : ""),
       client_port_(free_port()),
       admin_port_(free_port()) {
-    write_file(config_path_, sluice_config(cluster, client_port_, admin_port_, extra_yaml));
+    write_file(config_path_, sluice_config(cluster, client_port_, admin_port_, extra_yaml, socket_path_));
     process_ =
         std::make_unique<Process>(std::vector<std::string>{sluice_binary(), "-c", config_path_}, log_path_);
     if (!wait_port(client_port_, std::chrono::seconds(10)) ||

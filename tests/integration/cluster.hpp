@@ -65,8 +65,8 @@ Cluster& shared_cluster();
 class Sluice {
   public:
     // `extra_yaml` is appended to the generated config (top-level sections not generated: limits, logging,
-    // ...).
-    Sluice(const Cluster& cluster, const std::string& extra_yaml = "");
+    // ...). With `on_socket`, clients may also connect on a Unix socket (listen.socket) in its temp dir.
+    Sluice(const Cluster& cluster, const std::string& extra_yaml = "", bool on_socket = false);
     ~Sluice();
     Sluice(const Sluice&) = delete;
     Sluice& operator=(const Sluice&) = delete;
@@ -74,6 +74,7 @@ class Sluice {
     int client_port() const { return client_port_; }
     int admin_port() const { return admin_port_; }
     const std::string& config_path() const { return config_path_; }
+    const std::string& socket_path() const { return socket_path_; }  // empty without on_socket
     std::string log() const { return read_file(log_path_); }
     pid_t pid() const { return process_->pid(); }
     // SIGTERM (or `sig`) and the exit code.
@@ -83,13 +84,15 @@ class Sluice {
     std::string dir_;
     std::string config_path_;
     std::string log_path_;
+    std::string socket_path_;
     int client_port_;
     int admin_port_;
     std::unique_ptr<Process> process_;
 };
 
 // The config text Sluice is started with, for tests that want to run the binary on a variant of it.
+// `socket`: listen.socket ("" = none).
 std::string sluice_config(const Cluster& cluster, int client_port, int admin_port,
-                          const std::string& extra_yaml);
+                          const std::string& extra_yaml, const std::string& socket = "");
 
 }  // namespace sluice::test

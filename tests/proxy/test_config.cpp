@@ -46,6 +46,7 @@ TEST_CASE("a minimal config gets every default") {
     const Config& c = std::get<Config>(r);
     CHECK(c.listen.address == "127.0.0.1");
     CHECK(c.listen.port == 6033);
+    CHECK(c.listen.socket.empty());
     CHECK(c.admin.listen.port == 6032);
     CHECK(c.admin.user == "admin");
     REQUIRE(c.backends.size() == 2);
@@ -114,6 +115,20 @@ TEST_CASE("the shipped example config is valid and read as written") {
     CHECK(c.limits.idle_timeout == milliseconds{0});
 }
 
+TEST_CASE(
+    "listen.socket: a Unix socket beside the TCP port; the admin port may share the TCP port's address") {
+    auto r = load_config_text(
+        std::string(kMinimal) + "listen:\n  port: 7000\n  socket: /run/sluice/sluice.sock\n", "t.yaml");
+    REQUIRE(std::holds_alternative<Config>(r));
+    const Config& c = std::get<Config>(r);
+    CHECK(c.listen.port == 7000);
+    CHECK(c.listen.socket == "/run/sluice/sluice.sock");
+    CHECK(c.admin.listen.socket.empty());
+    // The same address and port as the admin's is still refused when a socket is set too.
+    CHECK(error_of(std::string(kMinimal) + "listen:\n  port: 6032\n  socket: /tmp/s.sock\n") ==
+          "t.yaml:2: admin.port: is the same address and port as listen");
+}
+
 TEST_CASE("bad configs name the file, the line and the key") {
     struct Case {
         std::string text;
@@ -161,6 +176,12 @@ TEST_CASE("bad configs name the file, the line and the key") {
          "t.yaml:10: monitor: expected a mapping, got a value"},
         {std::string(kMinimal) + "listen:\n  port: 6032\n",
          "t.yaml:2: admin.port: is the same address and port as listen"},
+        {std::string(kMinimal) + "listen:\n  socket: sluice.sock\n",
+         "t.yaml:14: listen.socket: 'sluice.sock' is not an absolute path"},
+        {std::string(kMinimal) + "listen:\n  socket: /" + std::string(107, 's') + "\n",
+         "t.yaml:14: listen.socket: is 108 bytes long; a Unix socket path takes at most 107"},
+        {replace(kMinimal, "  password: secret\n", "  password: secret\n  socket: /tmp/a.sock\n"),
+         "t.yaml:3: admin.socket: unknown key"},
         {std::string(kMinimal) + "listen:\n  address: localhost\n",
          "t.yaml:14: listen.address: 'localhost' is not an IP address"},
         {replace(kMinimal, "  password: secret\n", "  password: secret\n  password: other\n"),

@@ -39,6 +39,16 @@ TEST_CASE("config reload: reloadable keys apply, the others are kept and named")
           "limits.worker_scheduling");
 }
 
+TEST_CASE("config reload: a new listen.socket waits for a restart") {
+    Config running;
+    running.backends = {{"db1", "10.0.0.1", 3306, 0, false}};
+    Config fresh = running;
+    fresh.listen.socket = "/run/sluice.sock";
+    ReloadPlan p = plan_reload(running, fresh);
+    CHECK(p.next.listen.socket.empty());
+    CHECK(describe(p) == "reloaded: no change; needs a restart (kept as running): listen");
+}
+
 TEST_CASE("config reload: backends added after the running ones apply") {
     Config running;
     running.backends = {{"db1", "10.0.0.1", 3306, 0, false}};
