@@ -1,6 +1,8 @@
 // The benchmark's own MySQL client, for the workloads sysbench does not cover. Built by bench/run with
 // `cc -O2 bench/loadclient.c $(pkg-config --cflags --libs libmariadb) -lpthread`.
 //
+// HOST is an address, or the path of a Unix socket (then PORT is ignored: give 0).
+//
 //   loadclient churn  HOST PORT USER PASS DB SECONDS THREADS  connect, SELECT 1, disconnect, in a loop
 //   loadclient stream HOST PORT USER PASS DB ROWS WATCH_PID   SELECT REPEAT('x',1000) FROM seq_1_to_ROWS, read
 //                                                             row by row (mysql_use_result); samples WATCH_PID's
@@ -61,7 +63,12 @@ static MYSQL* open_session(char* err, size_t errlen) {
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
     mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-    if (!mysql_real_connect(m, g_host, g_user, g_pass, g_db, g_port, NULL, 0)) {
+    // A HOST that starts with '/' is a Unix socket's path (PORT is then ignored).
+    int on_socket = g_host[0] == '/';
+    unsigned protocol = on_socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
+    mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &protocol);
+    if (!mysql_real_connect(m, on_socket ? NULL : g_host, g_user, g_pass, g_db, on_socket ? 0 : g_port,
+                            on_socket ? g_host : NULL, 0)) {
         snprintf(err, errlen, "%u %s", mysql_errno(m), mysql_error(m));
         mysql_close(m);
         return NULL;

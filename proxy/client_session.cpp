@@ -157,7 +157,7 @@ void ClientSession::drain() {
     if (state_ != State::forwarding) end("shutdown");
 }
 
-void ClientSession::end(std::string_view why) {
+void ClientSession::end(std::string_view why, bool flush) {
     if (state_ == State::closed) return;
     if (log(Component::proxy).should_log(spdlog::level::debug))
         log(Component::proxy).debug("{}session ends: {}", ctx(id_), why);
@@ -169,7 +169,7 @@ void ClientSession::end(std::string_view why) {
         worker_.graveyard().bury(std::move(slots_[internal_->backend].conn));
     if (job_) count_outstanding(*job_, false);
     release_slots();
-    client_->close(true);
+    client_->close(flush);
     client_ = nullptr;
     worker_.session_ended(*this);
 }

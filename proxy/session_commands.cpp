@@ -97,7 +97,7 @@ void ClientSession::run_command(PendingCommand cmd) {
         default: break;
     }
     if (command->id() == protocol::CommandByte::quit) {
-        end("client quit");
+        end("client quit", false);
         return;
     }
     if (intercept_kill(cmd)) return;

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from . import machine, procs, report, stats, workloads
-from .targets import Cluster, Direct, HAProxy, ReplicaPort, Sluice
+from .targets import Cluster, Direct, HAProxy, OverSocket, ReplicaPort, Sluice
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -41,6 +41,9 @@ def parse_args(argv):
                         "gives one target per value and worker count, named sluice-wN-normal etc. (auto)")
     p.add_argument("--split-workers", type=int, default=2,
                    help="limits.workers of the read/write split target, sluice-rwsplit (2; 0: no such target)")
+    p.add_argument("--socket-targets", action="store_true",
+                   help="also direct-socket (the primary's Unix socket) and, for the first all-primary Sluice target, "
+                        "the same process with its clients on its Unix socket (listen.socket), e.g. sluice-w1-socket")
     p.add_argument("--haproxy-threads", type=int, default=os.cpu_count(), help="HAProxy nbthread (nproc)")
     p.add_argument("--threads", help="sysbench thread counts, e.g. 8,64")
     p.add_argument("--time", type=int, dest="seconds", help="seconds per sysbench cell")
@@ -96,7 +99,7 @@ class Run:
     def own_pids(self):
         pids = list(self.cluster.pids())
         pids += [t.pid() for t in self.targets if t.is_proxy and t.proc is not None and t.proc.poll() is None]
-        return pids
+        return list(dict.fromkeys(pids))  # a Sluice and its OverSocket view are one process
 
     def ensure_alive(self, t):
         """A proxy that died mid-run is a result (and a failure); restart it so the other cells still run."""
@@ -138,9 +141,14 @@ class Run:
         if split:
             self.targets.append(Sluice(self.workdir, self.args.sluice, ports[-2], ports[-1], ports[:3],
                                        self.args.split_workers, split=True))
+        if self.args.socket_targets:
+            self.targets.insert(1, Direct(self.cluster, on_socket=True))
+            first = next(t for t in self.targets if isinstance(t, Sluice) and not t.split)
+            self.targets.insert(self.targets.index(first) + 1, OverSocket(first))
         for t in self.targets:
             t.start()
-            self.say(f"target {t.name} on 127.0.0.1:{t.port}" + (f" (pid {t.pid()})" if t.pid() else ""))
+            where = t.socket or f"127.0.0.1:{t.port}"
+            self.say(f"target {t.name} on {where}" + (f" (pid {t.pid()})" if t.pid() else ""))
         p = self.plan
         self.say(f"sysbench prepare: {p['tables']} tables × {p['table_size']:,} rows")
         workloads.sysbench_prepare(self.cluster.primary_port, p["tables"], p["table_size"], self.log)
@@ -165,7 +173,7 @@ class Run:
                         s = workloads.run_sysbench(t, workload, threads, p["seconds"], p["tables"],
                                                    p["table_size"], self.own_pids, self.log, self.cluster.pids())
                         self.record(workload, threads, t, rnd, s)
-                        self.say(f"{workload:18s} {threads:4d} thr  round {rnd}  {t.name:14s} "
+                        self.say(f"{workload:18s} {threads:4d} thr  round {rnd}  {t.name:16s} "
                                  + (f"{s['qps']:10,.0f} qps  p99 {s['p99_ms']} ms  errors {s['errors']:.0f}"
                                     if s["ok"] else f"FAILED: {s.get('failure')}"))
 
@@ -178,7 +186,7 @@ class Run:
                     s = workloads.run_churn(self.args.loadclient, t, p["churn_seconds"], CHURN_THREADS,
                                             self.own_pids, self.log, self.cluster.pids())
                     self.record("connection_churn", CHURN_THREADS, t, rnd, s)
-                    self.say(f"churn  round {rnd}  {t.name:14s} " + (
+                    self.say(f"churn  round {rnd}  {t.name:16s} " + (
                         f"{s['connects_per_s']:8,.0f} connects/s  errors {s['errors']}" if s["ok"]
                         else f"FAILED: {s.get('failure')}"))
         if "stream" in p["only"]:
@@ -187,7 +195,7 @@ class Run:
                     s = workloads.run_stream(self.args.loadclient, t, p["stream_rows"], self.own_pids, self.log)
                     self.record("stream", 1, t, rnd, s)
                     growth = s.get("rss_growth_kib")
-                    self.say(f"stream round {rnd}  {t.name:14s} " + (
+                    self.say(f"stream round {rnd}  {t.name:16s} " + (
                         f"{s['mib_per_s']:8,.1f} MiB/s" + (f"  RSS +{growth / 1024:.1f} MiB" if growth is not None
                                                             else "") if s["ok"] else f"FAILED: {s.get('failure')}"))
         if "idle" in p["only"]:
@@ -198,7 +206,7 @@ class Run:
                     s = workloads.run_idle(self.args.loadclient, t, idle_count_for(t, p["idle_count"], self.nofile),
                                            self.own_pids, self.log)
                     self.record("idle", 16, t, rnd, s)
-                    self.say(f"idle   round {rnd}  {t.name:14s} " + (
+                    self.say(f"idle   round {rnd}  {t.name:16s} " + (
                         f"{s['open']:,} open, {s['errors']} errors, {s.get('kib_per_conn', 0):.1f} KiB each"
                         if s["ok"] else f"FAILED: {s.get('failure')}"))
 

@@ -166,7 +166,7 @@ def other_tables(rows, targets, settings):
         for t in targets:
             r = next((x for x in idle if x["target"] == t), None)
             if r:
-                whose = "mariadbd (the primary), for reference" if t == "direct" else "the proxy"
+                whose = "mariadbd (the primary), for reference" if t.startswith("direct") else "the proxy"
                 out.append(f"| {t} | {_n(r['open'])}{_status(r)} | {_n(r['errors'])} | {_n(r['open_seconds'], 1)} "
                            f"| {_n(r['kib_per_conn'], 1)} | {_x(r.get('qps_x_haproxy'))} | {whose} |")
         out.append("")

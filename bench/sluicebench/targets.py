@@ -22,21 +22,28 @@ SERVER_OPTIONS = [
 ]
 
 
-def mariadb_cli(port, sql, timeout=30):
-    return procs.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{port}", f"-u{USER}", f"-p{PASSWORD}",
+def mariadb_cli(port, sql, timeout=30, socket=None):
+    where = [f"-S{socket}"] if socket else ["-h127.0.0.1", f"-P{port}"]
+    return procs.run(["mariadb", "--no-defaults", *where, f"-u{USER}", f"-p{PASSWORD}",
                       "--batch", "--skip-column-names", "-e", sql], timeout=timeout)
 
 
-def wait_login(port, what, seconds=60):
+def wait_login(port, what, seconds=60, socket=None):
     """A real login and statement through the target, not only an open port."""
     deadline = time.monotonic() + seconds
     out = ""
     while time.monotonic() < deadline:
-        code, out = mariadb_cli(port, "SELECT 1", timeout=10)
+        code, out = mariadb_cli(port, "SELECT 1", timeout=10, socket=socket)
         if code == 0 and out.strip() == "1":
             return
         time.sleep(0.3)
-    raise RuntimeError(f"cannot log in through {what} on port {port}: {out.strip()}")
+    raise RuntimeError(f"cannot log in through {what} on {socket or f'port {port}'}: {out.strip()}")
+
+
+def endpoint(target):
+    """(host, port) for a client: 127.0.0.1 and the target's TCP port, or its Unix socket's path and 0
+    (bench/loadclient takes a host that starts with '/' as a socket)."""
+    return (target.socket, 0) if target.socket else ("127.0.0.1", target.port)
 
 
 class Cluster:
@@ -105,17 +112,19 @@ class Cluster:
 
 
 class Direct:
-    name = "direct"
-    label = "direct to the primary"
     is_proxy = False
     descriptors_per_session = 2  # the client's (loadclient) and the server's
 
-    def __init__(self, cluster):
+    def __init__(self, cluster, on_socket=False):
+        """on_socket: clients connect on the primary's Unix socket instead of its TCP port."""
         self.cluster = cluster
         self.port = cluster.primary_port
+        self.socket = os.path.join(cluster.dir, "node1", "sock") if on_socket else None
+        self.name = "direct-socket" if on_socket else "direct"
+        self.label = "direct to the primary" + (", on its Unix socket" if on_socket else "")
 
     def start(self):
-        wait_login(self.port, self.name)
+        wait_login(self.port, self.name, socket=self.socket)
 
     def restart(self):
         pass
@@ -134,6 +143,7 @@ class ReplicaPort:
     """A replica reached directly: only for warming its buffer pool before the split target reads there."""
 
     is_proxy = False
+    socket = None
 
     def __init__(self, port):
         self.port = port
@@ -147,6 +157,7 @@ class HAProxy:
     name = "haproxy"
     is_proxy = True
     descriptors_per_session = 2
+    socket = None
 
     def __init__(self, workdir, port, primary_port, threads, maxconn, wrapper=()):
         self.workdir, self.port, self.threads = workdir, port, threads
@@ -201,6 +212,7 @@ class Sluice:
     split=True: the default read/write split (plain autocommit reads to the replicas)."""
 
     is_proxy = True
+    socket = None  # clients connect on the TCP port; the process also listens on socket_path (OverSocket)
 
     def __init__(self, workdir, binary, port, admin_port, backend_ports, workers, split=False, wrapper=(),
                  scheduling="auto"):
@@ -221,9 +233,10 @@ class Sluice:
         self.binary, self.port, self.admin_port, self.workers = binary, port, admin_port, workers
         self.config = os.path.join(workdir, f"{self.name}.yaml")
         self.log = os.path.join(workdir, f"{self.name}.log")
+        self.socket_path = os.path.join(workdir, f"{self.name}.sock")
         self.proc = None
         with open(self.config, "w") as f:
-            f.write(sluice_config(port, admin_port, backend_ports, workers, split, scheduling))
+            f.write(sluice_config(port, admin_port, backend_ports, workers, split, scheduling, self.socket_path))
 
     def start(self):
         code, out = procs.run([self.binary, "--check-config", self.config], timeout=30)
@@ -254,12 +267,44 @@ class Sluice:
         return {p[0]: int(p[1]) for p in pairs if len(p) == 2 and p[1].isdigit()}
 
 
-def sluice_config(port, admin_port, backend_ports, workers, split, scheduling="auto"):
+class OverSocket:
+    """A Sluice target's clients on its Unix socket (listen.socket) instead of its TCP port: the same process,
+    measured in its own cells."""
+
+    def __init__(self, base):
+        self.base, self.socket = base, base.socket_path
+        self.name, self.label = f"{base.name}-socket", f"{base.label}, clients on its Unix socket"
+        self.is_proxy, self.port = base.is_proxy, base.port
+        self.descriptors_per_session = base.descriptors_per_session
+
+    @property
+    def proc(self):
+        return self.base.proc
+
+    def start(self):
+        if self.base.proc is None or self.base.proc.poll() is not None:
+            self.base.start()
+        wait_login(self.port, self.name, socket=self.socket)
+
+    def restart(self):
+        self.base.restart()
+
+    def stop(self):
+        pass  # the base target stops the process
+
+    def pid(self):
+        return self.base.pid()
+
+    def stats(self):
+        return self.base.stats()
+
+
+def sluice_config(port, admin_port, backend_ports, workers, split, scheduling="auto", socket=None):
     backends = "".join(f"  - {{ name: db{i + 1}, host: 127.0.0.1, port: {p} }}\n" for i, p in enumerate(backend_ports))
     # Automatic failover is off and the monitor is patient: with 512 sysbench threads on 2 cores a health check
     # can take seconds, and a promotion in the middle of a run would measure something else.
     return f"""# Generated by bench/run.
-listen: {{ address: 127.0.0.1, port: {port} }}
+listen: {{ address: 127.0.0.1, port: {port}{f", socket: {socket}" if socket else ""} }}
 admin: {{ address: 127.0.0.1, port: {admin_port}, user: admin, password: admin }}
 backends:
 {backends}monitor:

@@ -62,8 +62,17 @@ def evaluate(rows, sluice_targets):
         return (f"{v / 1024:.1f} MiB — {word}" if v is not None else word), met
 
     def churn(t):
-        s = _find(rows, "connection_churn", None, t) or next(
-            (r for r in rows if r["workload"] == "connection_churn" and r["target"] == t), None)
+        def find(name):
+            return next((r for r in rows if r["workload"] == "connection_churn" and r["target"] == name), None)
+
+        s = find(t)
+        if t.endswith("-socket"):
+            # Like for like: clients on Sluice's socket against clients on the primary's socket.
+            d = find("direct-socket")
+            v = s and d and s.get("connects_per_s") and d.get("connects_per_s") and \
+                s["connects_per_s"] / d["connects_per_s"]
+            met, word = _verdict(v or None, v is not None and v >= 1.5)
+            return (f"{v:.2f}× direct-socket — {word}" if v else word), met
         v = s and s.get("qps_x_direct")
         met, word = _verdict(v, v is not None and v >= 1.5)
         return (f"{v:.2f}× direct — {word}" if v is not None else word), met

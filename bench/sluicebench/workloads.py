@@ -6,7 +6,7 @@ import threading
 import time
 
 from . import procs
-from .targets import DB, PASSWORD, USER
+from .targets import DB, PASSWORD, USER, endpoint
 
 
 class Meter:
@@ -109,10 +109,10 @@ class Meter:
 SKIP_TRX = {"oltp_read_only"}
 
 
-def sysbench_argv(workload, port, threads, seconds, tables, table_size, action="run"):
-    argv = ["sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1", f"--mysql-port={port}",
-            f"--mysql-user={USER}", f"--mysql-password={PASSWORD}", f"--mysql-db={DB}", f"--tables={tables}",
-            f"--table-size={table_size}", f"--threads={threads}"]
+def sysbench_argv(workload, port, threads, seconds, tables, table_size, action="run", socket=None):
+    where = [f"--mysql-socket={socket}"] if socket else ["--mysql-host=127.0.0.1", f"--mysql-port={port}"]
+    argv = ["sysbench", workload, "--db-driver=mysql", *where, f"--mysql-user={USER}", f"--mysql-password={PASSWORD}",
+            f"--mysql-db={DB}", f"--tables={tables}", f"--table-size={table_size}", f"--threads={threads}"]
     if action == "run":
         argv += [f"--time={seconds}", "--report-interval=0", "--histogram=on", "--percentile=99"]
         if workload in SKIP_TRX:
@@ -181,7 +181,7 @@ def replica_share(before, after):
 
 
 def run_sysbench(target, workload, threads, seconds, tables, table_size, own_pids, log, server_pids=()):
-    argv = sysbench_argv(workload, target.port, threads, seconds, tables, table_size)
+    argv = sysbench_argv(workload, target.port, threads, seconds, tables, table_size, socket=target.socket)
     stats = getattr(target, "stats", None)
     before = stats() if stats else None
     with Meter(target.pid(), own_pids, server_pids) as m:
@@ -210,7 +210,8 @@ def parse_pairs(line):
 def run_churn(loadclient, target, seconds, threads, own_pids, log, server_pids=()):
     """Also splits the CPU of a connect between the client, the database servers and the proxy: on one machine
     the client's and the servers' shares bound what any proxy can reach."""
-    argv = [loadclient, "churn", "127.0.0.1", str(target.port), USER, PASSWORD, DB, str(seconds), str(threads)]
+    host, port = endpoint(target)
+    argv = [loadclient, "churn", host, str(port), USER, PASSWORD, DB, str(seconds), str(threads)]
     with Meter(target.pid(), own_pids, server_pids) as m:
         code, out = procs.run(argv, timeout=seconds + 120)
     log.write(f"=== {target.name} churn\n{' '.join(argv)}\n{out}\n")
@@ -237,7 +238,8 @@ def run_stream(loadclient, target, rows, own_pids, log):
     target.restart()
     time.sleep(1.0)
     watch = target.pid() or 0
-    argv = [loadclient, "stream", "127.0.0.1", str(target.port), USER, PASSWORD, DB, str(rows), str(watch)]
+    host, port = endpoint(target)
+    argv = [loadclient, "stream", host, str(port), USER, PASSWORD, DB, str(rows), str(watch)]
     with Meter(target.pid(), own_pids) as m:
         code, out = procs.run(argv, timeout=1200)
     log.write(f"=== {target.name} stream\n{' '.join(argv)}\n{out}\n")
@@ -262,7 +264,8 @@ def run_idle(loadclient, target, count, own_pids, log, settle=2.0):
     time.sleep(1.0)
     pid = target.pid() or target.server_pid()
     before = procs.rss_kib(pid)
-    argv = [loadclient, "idle", "127.0.0.1", str(target.port), USER, PASSWORD, DB, str(count), "16"]
+    host, port = endpoint(target)
+    argv = [loadclient, "idle", host, str(port), USER, PASSWORD, DB, str(count), "16"]
     p = procs.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, new_session=False)
     try:
         deadline = time.monotonic() + 600
