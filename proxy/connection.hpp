@@ -89,8 +89,7 @@ class Connection {
         uv_tcp_t tcp;
         uv_pipe_t pipe;
     } h_{};
-    uv_shutdown_t shutdown_req_{};
-    uv_connect_t connect_req_{};  // here, not in the handler: libuv may call back after the handler is gone
+    // What every read and write touches, next to the handle; the requests used once per connection after.
     ChunkPool& chunks_;
     ConnectionHandler* handler_;
     ChunkRef reading_chunk_;  // the chunk libuv is reading into
@@ -98,6 +97,8 @@ class Connection {
     bool reading_ = false;
     bool closing_ = false;
     bool above_high_ = false;
+    uv_shutdown_t shutdown_req_{};
+    uv_connect_t connect_req_{};  // here, not in the handler: libuv may call back after the handler is gone
 };
 
 }  // namespace sluice::proxy
