@@ -84,6 +84,7 @@ class Connection {
     static void on_connect_cb(uv_connect_t* req, int status);
     void submit(WriteReq* req, uv_buf_t buf);
     std::size_t try_write_now(const char* data, std::size_t len);  // bytes the socket took at once
+    void learn_fd();                                               // once accepted or connected
 
     union {
         uv_tcp_t tcp;
@@ -94,6 +95,7 @@ class Connection {
     ConnectionHandler* handler_;
     ChunkRef reading_chunk_;  // the chunk libuv is reading into
     std::size_t queued_ = 0;
+    int fd_ = -1;  // the socket, once accepted or connected (for try_write_now)
     bool reading_ = false;
     bool closing_ = false;
     bool above_high_ = false;

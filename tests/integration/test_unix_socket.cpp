@@ -132,7 +132,8 @@ TEST_CASE("listen.socket: max_client_connections refuses socket clients with ERR
     CHECK(first.scalar("SELECT 1") == "1");
 }
 
-TEST_CASE("listen.socket: the file is removed on stop; a leftover is replaced; a live socket or a file is not") {
+TEST_CASE(
+    "listen.socket: the file is removed on stop; a leftover is replaced; a live socket or a file is not") {
     Cluster& c = shared_cluster();
     std::string dir = make_temp_dir();
     std::string path = dir + "/s.sock";
@@ -176,7 +177,8 @@ TEST_CASE("listen.socket: the file is removed on stop; a leftover is replaced; a
         write_file(conf, sluice_config(c, port, free_port(), "", path));
         Process p({sluice_binary(), "-c", conf}, dir + "/sluice.log");
         REQUIRE(wait_port(port, std::chrono::seconds(10)));
-        CHECK(read_file(dir + "/sluice.log").find("removed the stale socket file " + path) != std::string::npos);
+        CHECK(read_file(dir + "/sluice.log").find("removed the stale socket file " + path) !=
+              std::string::npos);
         Conn conn;
         REQUIRE_OK(conn.connect({.unix_socket = path, .user = "app", .password = "app"}));
         CHECK(conn.scalar("SELECT 1") == "1");
