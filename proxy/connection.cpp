@@ -107,11 +107,10 @@ void Connection::submit(WriteReq* req, uv_buf_t buf) {
 }
 
 std::size_t Connection::try_write_now(const char* data, std::size_t len) {
-    // Only with nothing of ours queued: bytes must leave in the order they were given. libuv refuses too
-    // (UV_EAGAIN) while a connect or a queued write is pending.
-    // This is uv_try_write() without its reads of the handle (connect request, write queue, flags, fd: with
-    // hundreds of busy sessions, cold cache lines on every statement): `fd_` is known only once connected,
-    // and nothing is queued in libuv that we did not queue ourselves.
+    // Only with nothing of ours queued: bytes must leave in the order they were given. This is
+    // uv_try_write() without its reads of the handle (connect request, write queue, flags, fd: with hundreds
+    // of busy sessions, cold cache lines on every statement): `fd_` is known only once accepted or connected,
+    // and libuv holds no write that we did not queue ourselves.
     if (queued_ != 0 || fd_ < 0) return 0;
     ssize_t n;
     do {
@@ -175,8 +174,8 @@ void Connection::close(bool flush) {
     handler_ = nullptr;
     stop_reading();
     // uv_shutdown runs after the queued writes, so an ERR sent just before reaches the peer. Also when
-    // nothing is queued: the ERR may have gone out by uv_try_write, and a FIN before the close keeps it from
-    // being overtaken by a reset.
+    // nothing is queued: the ERR may have gone out by try_write_now(), and a FIN before the close keeps it
+    // from being overtaken by a reset.
     if (flush && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
     uv_close(reinterpret_cast<uv_handle_t*>(&h_), on_close_cb);
 }

@@ -104,13 +104,16 @@ std::string sys_error(int err) {
     return uv_strerror(uv_translate_sys_error(err));
 }
 
-// Whether something accepts connections on the socket file at `addr` (a live server, not a leftover).
-bool someone_listens(const sockaddr_un& addr) {
+// 0 when nothing listens on the socket file at `addr` (a leftover: connect() says ECONNREFUSED), else the
+// errno of why it cannot be taken over: EADDRINUSE when a server accepts there, anything else (EACCES: a
+// socket we may not even probe) as it came.
+int why_not_stale(const sockaddr_un& addr) {
     int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (probe < 0) return false;
-    bool live = connect(probe, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    if (probe < 0) return errno;
+    int rc = connect(probe, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    int err = rc == 0 ? EADDRINUSE : errno;
     ::close(probe);
-    return live;
+    return err == ECONNREFUSED ? 0 : err;
 }
 
 }  // namespace
@@ -126,8 +129,11 @@ std::optional<std::string> UnixSocket::open(const std::string& path, int backlog
     if (lstat(path.c_str(), &st) == 0) {
         if (!S_ISSOCK(st.st_mode))
             return fmt::format("{} exists and is not a socket: not replacing it", path);
-        if (someone_listens(addr))
+        if (int err = why_not_stale(addr); err == EADDRINUSE)
             return fmt::format("{} is in use: another server accepts connections on it", path);
+        else if (err != 0)
+            return fmt::format("{} exists and cannot be checked ({}): not replacing it", path,
+                               sys_error(err));
         if (unlink(path.c_str()) != 0)
             return fmt::format("cannot remove the stale socket {}: {}", path, sys_error(errno));
         log(Component::proxy).info("removed the stale socket file {} (nothing listened on it)", path);
@@ -139,8 +145,7 @@ std::optional<std::string> UnixSocket::open(const std::string& path, int backlog
         ::close(fd);
         return fmt::format("cannot bind {}: {}", path, sys_error(err));
     }
-    if (chmod(path.c_str(), 0777) != 0 || listen(fd, backlog) != 0 || fstat(fd, &st) != 0 ||
-        lstat(path.c_str(), &st) != 0) {
+    if (chmod(path.c_str(), 0777) != 0 || listen(fd, backlog) != 0 || lstat(path.c_str(), &st) != 0) {
         int err = errno;
         ::close(fd);
         unlink(path.c_str());

@@ -54,9 +54,10 @@ std::optional<std::string> check_port_free(const ListenerConfig& where);
 
 // The client listener's Unix domain socket file: bound and listening once, for every worker to listen on
 // through its own dup() of the descriptor (the kernel hands each connection to one of them). A socket file
-// left by a process that is gone is replaced; one that accepts connections (another sluice, a mysqld) or a
-// path that is not a socket is an error. The file is removed by the destructor if it is still the one
-// this object made. Mode 0777, as MariaDB's own socket: the login decides who gets in.
+// left by a process that is gone (connect() is refused) is replaced; one that accepts connections (another
+// sluice, a mysqld), one that cannot be probed (EACCES) or a path that is not a socket is an error. The file
+// is removed by the destructor if it is still the one this object made. Mode 0777, as MariaDB's own socket:
+// the login decides who gets in.
 class UnixSocket {
   public:
     UnixSocket() = default;
