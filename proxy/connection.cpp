@@ -22,11 +22,7 @@ struct Connection::WriteReq {
 
 Connection::Connection(uv_loop_t* loop, ChunkPool& chunks, ConnectionHandler* handler, uv_handle_type type)
     : chunks_(chunks), handler_(handler) {
-    if (type == UV_NAMED_PIPE)
-        uv_pipe_init(loop, &h_.pipe, 0);
-    else
-        uv_tcp_init(loop, &h_.tcp);
-    h_.tcp.data = this;  // the handle's common fields: the same place in both
+    h_.init(loop, type, this);
 }
 
 Connection::~Connection() = default;
@@ -34,14 +30,14 @@ Connection::~Connection() = default;
 int Connection::accept(uv_stream_t* server) {
     int rc = uv_accept(server, stream());
     if (rc != 0) return rc;
-    if (h_.tcp.type == UV_TCP) uv_tcp_nodelay(&h_.tcp, 1);
+    if (h_.type() == UV_TCP) uv_tcp_nodelay(&h_.tcp, 1);
     learn_fd();
     return 0;
 }
 
 void Connection::learn_fd() {
     uv_os_fd_t fd = -1;
-    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&h_), &fd) == 0) fd_ = fd;
+    if (uv_fileno(h_.handle(), &fd) == 0) fd_ = fd;
 }
 
 int Connection::connect(const sockaddr* addr) {
@@ -177,7 +173,7 @@ void Connection::close(bool flush) {
     // nothing is queued: the ERR may have gone out by try_write_now(), and a FIN before the close keeps it
     // from being overtaken by a reset.
     if (flush && uv_shutdown(&shutdown_req_, stream(), on_shutdown_cb) == 0) return;
-    uv_close(reinterpret_cast<uv_handle_t*>(&h_), on_close_cb);
+    uv_close(h_.handle(), on_close_cb);
 }
 
 void Connection::on_shutdown_cb(uv_shutdown_t* req, int) {
@@ -189,7 +185,7 @@ void Connection::on_close_cb(uv_handle_t* h) {
 }
 
 std::string Connection::peer_ip() {
-    if (h_.tcp.type == UV_NAMED_PIPE) return "localhost";
+    if (h_.type() == UV_NAMED_PIPE) return "localhost";
     sockaddr_storage addr{};
     int len = sizeof addr;
     if (uv_tcp_getpeername(&h_.tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "proxy/chunk.hpp"
+#include "proxy/stream_handle.hpp"
 
 namespace sluice::proxy {
 
@@ -44,7 +45,7 @@ class Connection {
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&h_); }
+    uv_stream_t* stream() { return h_.stream(); }
     void set_handler(ConnectionHandler* h) { handler_ = h; }
 
     // Takes the next pending connection of `server` (whose type this connection was made with); TCP gets
@@ -86,10 +87,7 @@ class Connection {
     std::size_t try_write_now(const char* data, std::size_t len);  // bytes the socket took at once
     void learn_fd();                                               // once accepted or connected
 
-    union {
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-    } h_{};
+    StreamHandle h_{};
     // What every read and write touches, next to the handle; the requests used once per connection after.
     ChunkPool& chunks_;
     ConnectionHandler* handler_;

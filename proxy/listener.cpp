@@ -22,8 +22,7 @@ std::optional<std::string> Listener::start(const ListenerConfig& where, int back
     if (rc != 0) rc = uv_ip6_addr(where.address.c_str(), where.port, reinterpret_cast<sockaddr_in6*>(&addr));
     if (rc != 0) return fmt::format("{} listener: '{}' is not an IP address", name_, where.address);
 
-    uv_tcp_init(loop_, &h_.tcp);
-    h_.tcp.data = this;
+    h_.init(loop_, UV_TCP, this);
     open_ = true;
     if (reuse_port) {
         // libuv 1.44 has no UV_TCP_REUSEPORT: make the socket ourselves and hand it over.
@@ -38,7 +37,7 @@ std::optional<std::string> Listener::start(const ListenerConfig& where, int back
         }
     }
     rc = uv_tcp_bind(&h_.tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
-    if (rc == 0) rc = uv_listen(stream(), backlog, &Listener::on_connection);
+    if (rc == 0) rc = uv_listen(h_.stream(), backlog, &Listener::on_connection);
     if (rc != 0) {
         close();
         return fmt::format("{} listener: cannot listen on {}:{}: {}", name_, where.address, where.port,
@@ -48,14 +47,13 @@ std::optional<std::string> Listener::start(const ListenerConfig& where, int back
 }
 
 std::optional<std::string> Listener::adopt_unix(int fd, const std::string& path, int backlog) {
-    uv_pipe_init(loop_, &h_.pipe, 0);
-    h_.pipe.data = this;
+    h_.init(loop_, UV_NAMED_PIPE, this);
     open_ = true;
     int rc = uv_pipe_open(&h_.pipe, fd);
     if (rc != 0) {
         ::close(fd);
     } else {
-        rc = uv_listen(stream(), backlog, &Listener::on_connection);
+        rc = uv_listen(h_.stream(), backlog, &Listener::on_connection);
     }
     if (rc != 0) {
         close();
@@ -85,7 +83,7 @@ std::optional<std::string> check_port_free(const ListenerConfig& where) {
 void Listener::close() {
     if (!open_) return;
     open_ = false;
-    uv_close(handle(), nullptr);
+    uv_close(h_.handle(), nullptr);
 }
 
 void Listener::on_connection(uv_stream_t* server, int status) {

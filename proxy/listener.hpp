@@ -10,6 +10,7 @@
 #include <string>
 
 #include "proxy/config.hpp"
+#include "proxy/stream_handle.hpp"
 
 namespace sluice::proxy {
 
@@ -35,16 +36,11 @@ class Listener {
 
   private:
     static void on_connection(uv_stream_t* server, int status);
-    uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&h_); }
-    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&h_); }
 
     uv_loop_t* loop_;
     std::string name_;
     OnConnection on_connection_;
-    union {
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-    } h_{};
+    StreamHandle h_{};
     bool open_ = false;
 };
 

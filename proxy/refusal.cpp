@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "proxy/log.hpp"
+#include "proxy/stream_handle.hpp"
 
 namespace sluice::proxy {
 
@@ -11,10 +12,7 @@ namespace {
 
 // Owns the socket and the bytes until the close callback; heap-allocated, never moved.
 struct Refusal {
-    union {
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;  // a client of the Unix socket listener
-    } h{};
+    StreamHandle h{};  // TCP, or a client of the Unix socket listener
     uv_write_t write{};
     std::vector<std::uint8_t> bytes;
 };
@@ -24,7 +22,7 @@ void on_closed(uv_handle_t* h) {
 }
 
 void close_refusal(Refusal* r) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&r->h), on_closed);
+    uv_close(r->h.handle(), on_closed);
 }
 
 void on_written(uv_write_t* req, int status) {
@@ -37,13 +35,9 @@ void on_written(uv_write_t* req, int status) {
 
 void refuse_connection(uv_stream_t* server, const protocol::ErrPacket& err) {
     auto* r = new Refusal;
-    if (server->type == UV_NAMED_PIPE)
-        uv_pipe_init(server->loop, &r->h.pipe, 0);
-    else
-        uv_tcp_init(server->loop, &r->h.tcp);
-    r->h.tcp.data = r;  // the handle's common fields: the same place in both
+    r->h.init(server->loop, server->type, r);
     r->write.data = r;
-    int rc = uv_accept(server, reinterpret_cast<uv_stream_t*>(&r->h));
+    int rc = uv_accept(server, r->h.stream());
     if (rc != 0) {
         log(Component::proxy).error("accept failed: {}", uv_strerror(rc));
         close_refusal(r);
@@ -53,7 +47,7 @@ void refuse_connection(uv_stream_t* server, const protocol::ErrPacket& err) {
     r->bytes = protocol::framed_err(err, 0, 0);
     uv_buf_t buf =
         uv_buf_init(reinterpret_cast<char*>(r->bytes.data()), static_cast<unsigned>(r->bytes.size()));
-    rc = uv_write(&r->write, reinterpret_cast<uv_stream_t*>(&r->h), &buf, 1, on_written);
+    rc = uv_write(&r->write, r->h.stream(), &buf, 1, on_written);
     if (rc != 0) {
         log(Component::proxy).debug("refusal not sent: {}", uv_strerror(rc));
         close_refusal(r);

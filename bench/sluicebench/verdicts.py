@@ -69,10 +69,10 @@ def evaluate(rows, sluice_targets):
         if t.endswith("-socket"):
             # Like for like: clients on Sluice's socket against clients on the primary's socket.
             d = find("direct-socket")
-            v = s and d and s.get("connects_per_s") and d.get("connects_per_s") and \
-                s["connects_per_s"] / d["connects_per_s"]
-            met, word = _verdict(v or None, v is not None and v >= 1.5)
-            return (f"{v:.2f}× direct-socket — {word}" if v else word), met
+            a, b = (s or {}).get("connects_per_s"), (d or {}).get("connects_per_s")
+            v = a / b if a is not None and b else None
+            met, word = _verdict(v, v is not None and v >= 1.5)
+            return (f"{v:.2f}× direct-socket — {word}" if v is not None else word), met
         v = s and s.get("qps_x_direct")
         met, word = _verdict(v, v is not None and v >= 1.5)
         return (f"{v:.2f}× direct — {word}" if v is not None else word), met

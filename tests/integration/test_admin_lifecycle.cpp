@@ -284,10 +284,11 @@ ThreadPolicies thread_policies(pid_t pid) {
     return out;
 }
 
-// Waits (up to 5 s) until both workers have named themselves and set their policy, as their threads start.
-ThreadPolicies wait_workers(pid_t pid) {
+// Waits (up to 5 s) until the workers, the monitor and a probe have named themselves (and the workers set
+// their policy): each does so as its thread starts, after the listeners already accept.
+ThreadPolicies wait_threads_named(pid_t pid) {
     auto ready = [](const ThreadPolicies& p) {
-        for (const char* w : {"sluice-worker0", "sluice-worker1"})
+        for (const char* w : {"sluice-worker0", "sluice-worker1", "sluice-monitor", "sluice-probe"})
             if (p.batch.count(w) + p.normal.count(w) == 0) return false;
         return true;
     };
@@ -306,7 +307,7 @@ TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) a
     {
         Sluice s(cluster, "limits:\n  workers: 2\n  worker_scheduling: batch\n");
         const std::set<std::string> workers{"sluice-worker0", "sluice-worker1"};
-        ThreadPolicies p = wait_workers(s.pid());
+        ThreadPolicies p = wait_threads_named(s.pid());
         CHECK(p.batch == workers);  // both workers, nothing else
         for (const auto& name : p.normal) CHECK(workers.count(name) == 0);
         CHECK(p.normal.count("sluice-monitor") == 1);  // the other threads are named too, and stay normal
@@ -324,7 +325,7 @@ TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) a
         Conn app;
         REQUIRE_OK(app.connect(app_of(s)));
         CHECK(app.scalar("SELECT 1") == "1");
-        ThreadPolicies p = wait_workers(s.pid());
+        ThreadPolicies p = wait_threads_named(s.pid());
         CHECK(p.batch.empty());
         CHECK(p.normal.count("sluice-worker0") == 1);
         CHECK(p.normal.count("sluice-worker1") == 1);
