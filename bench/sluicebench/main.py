@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from . import machine, procs, report, stats, workloads
-from .targets import Cluster, Direct, HAProxy, OverSocket, ReplicaPort, Sluice
+from .targets import Cluster, Direct, Floor, HAProxy, OverSocket, ReplicaPort, Sluice, serves
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -44,6 +44,10 @@ def parse_args(argv):
     p.add_argument("--socket-targets", action="store_true",
                    help="also direct-socket (the primary's Unix socket) and, for the first all-primary Sluice target, "
                         "the same process with its clients on its Unix socket (listen.socket), e.g. sluice-w1-socket")
+    p.add_argument("--floor-target", action="store_true",
+                   help="also `floor` in the churn cells: bench/floor.c, which answers the login and SELECT 1 from "
+                        "memory with no database behind it (the cost floor of any proxy that terminates TCP)")
+    p.add_argument("--floor", help="bench/floor.c, built (bench/run passes it)")
     p.add_argument("--haproxy-threads", type=int, default=os.cpu_count(), help="HAProxy nbthread (nproc)")
     p.add_argument("--threads", help="sysbench thread counts, e.g. 8,64")
     p.add_argument("--time", type=int, dest="seconds", help="seconds per sysbench cell")
@@ -69,6 +73,8 @@ def parse_args(argv):
     if set(a.schedulings) - {"auto", "normal", "batch"}:
         p.error(f"--worker-scheduling: one or more of auto, normal, batch, not {a.worker_scheduling}")
     a.sluice_variants = [(w, s) for w in a.worker_counts for s in a.schedulings]
+    if a.floor_target and not a.floor:
+        p.error("--floor-target needs --floor (the built bench/floor.c; bench/run passes it)")
     return a
 
 
@@ -117,17 +123,20 @@ class Run:
             self.failures.append(f"{workload} {threads} {target.name} round {rnd}: {sample.get('failure', '')}")
         return rec
 
-    def rounds(self):
-        """(round, targets in this round's order): the order rotates so no target always goes first."""
-        n = len(self.targets)
+    def rounds(self, workload):
+        """(round, the targets that serve the workload, in this round's order): the order rotates so no target
+        always goes first."""
+        targets = [t for t in self.targets if serves(t, workload)]
+        n = len(targets)
         for r in range(self.plan["rounds"]):
             k = r % n
-            yield r + 1, self.targets[k:] + self.targets[:k]
+            yield r + 1, targets[k:] + targets[:k]
 
     def setup(self, nofile):
         self.nofile = nofile
         split = self.args.split_workers > 0
-        ports = procs.free_ports(4 + 2 * len(self.args.sluice_variants) + (2 if split else 0))
+        ports = procs.free_ports(4 + 2 * len(self.args.sluice_variants) + (2 if split else 0)
+                                 + (1 if self.args.floor_target else 0))
         self.cluster = Cluster(ROOT, os.path.join(self.workdir, "db"), ports[:3], nofile)
         self.say(f"cluster: primary 127.0.0.1:{ports[0]}, replicas {ports[1]}, {ports[2]} (in {self.workdir})")
         self.cluster.up()
@@ -139,8 +148,11 @@ class Run:
             self.targets.append(Sluice(self.workdir, self.args.sluice, ports[4 + 2 * i], ports[5 + 2 * i],
                                        ports[:3], w, scheduling=scheduling))
         if split:
-            self.targets.append(Sluice(self.workdir, self.args.sluice, ports[-2], ports[-1], ports[:3],
+            first = 4 + 2 * len(self.args.sluice_variants)
+            self.targets.append(Sluice(self.workdir, self.args.sluice, ports[first], ports[first + 1], ports[:3],
                                        self.args.split_workers, split=True))
+        if self.args.floor_target:
+            self.targets.append(Floor(self.workdir, self.args.floor, ports[-1]))
         if self.args.socket_targets:
             self.targets.insert(1, Direct(self.cluster, on_socket=True))
             first = next(t for t in self.targets if isinstance(t, Sluice) and not t.split)
@@ -167,7 +179,7 @@ class Run:
         p = self.plan
         for workload in [w for w in WORKLOADS if w in p["only"]]:
             for threads in p["threads"]:
-                for rnd, order in self.rounds():
+                for rnd, order in self.rounds(workload):
                     for t in order:
                         self.ensure_alive(t)
                         s = workloads.run_sysbench(t, workload, threads, p["seconds"], p["tables"],
@@ -180,7 +192,7 @@ class Run:
     def run_extras(self):
         p = self.plan
         if "churn" in p["only"]:
-            for rnd, order in self.rounds():
+            for rnd, order in self.rounds("churn"):
                 for t in order:
                     self.ensure_alive(t)
                     s = workloads.run_churn(self.args.loadclient, t, p["churn_seconds"], CHURN_THREADS,
@@ -190,7 +202,7 @@ class Run:
                         f"{s['connects_per_s']:8,.0f} connects/s  errors {s['errors']}" if s["ok"]
                         else f"FAILED: {s.get('failure')}"))
         if "stream" in p["only"]:
-            for rnd, order in self.rounds():
+            for rnd, order in self.rounds("stream"):
                 for t in order:
                     s = workloads.run_stream(self.args.loadclient, t, p["stream_rows"], self.own_pids, self.log)
                     self.record("stream", 1, t, rnd, s)
@@ -200,7 +212,7 @@ class Run:
                                                             else "") if s["ok"] else f"FAILED: {s.get('failure')}"))
         if "idle" in p["only"]:
             baseline = self.cluster.threads_connected() or 0
-            for rnd, order in self.rounds():
+            for rnd, order in self.rounds("idle"):
                 for t in order:
                     self.cluster.wait_sessions_below(baseline + 100, 300)
                     s = workloads.run_idle(self.args.loadclient, t, idle_count_for(t, p["idle_count"], self.nofile),

@@ -111,6 +111,23 @@ class Cluster:
         return self.ports[0]
 
 
+class OwnProcess:
+    """A target that is a process of the harness's own (self.proc): start() is the target's; stopping is by PID."""
+
+    proc = None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def stop(self):
+        procs.stop(self.proc)
+        self.proc = None
+
+    def pid(self):
+        return self.proc.pid
+
+
 class Direct:
     is_proxy = False
     descriptors_per_session = 2  # the client's (loadclient) and the server's
@@ -139,6 +156,32 @@ class Direct:
         return self.cluster.pids()[0]
 
 
+class Floor(OwnProcess):
+    """bench/floor.c: accepts loopback TCP clients and answers the churn loop's login and SELECT 1 from memory,
+    with no database behind it: what any proxy that terminates the client's connection pays per connect before
+    it does any work of its own. Churn only (it serves nothing else)."""
+
+    name = "floor"
+    is_proxy = True
+    socket = None
+    workloads = ("churn",)
+    label = "bench/floor.c: login and SELECT 1 answered from memory, no database (churn only)"
+
+    def __init__(self, workdir, binary, port):
+        self.binary, self.port = binary, port
+        self.log = os.path.join(workdir, "floor.log")
+
+    def start(self):
+        self.proc = procs.spawn([self.binary, str(self.port)], log_path=self.log)
+        procs.wait_listening(self.port, self.proc, 30, self.name)
+        wait_login(self.port, self.name)
+
+
+def serves(target, workload):
+    """Whether a target takes part in a workload's cells (the floor serves churn only)."""
+    return workload in getattr(target, "workloads", (workload,))
+
+
 class ReplicaPort:
     """A replica reached directly: only for warming its buffer pool before the split target reads there."""
 
@@ -153,7 +196,7 @@ class ReplicaPort:
         return None
 
 
-class HAProxy:
+class HAProxy(OwnProcess):
     name = "haproxy"
     is_proxy = True
     descriptors_per_session = 2
@@ -173,17 +216,6 @@ class HAProxy:
         self.proc = procs.spawn(self.wrapper + ["haproxy", "-f", self.config, "-db"], log_path=self.log)
         procs.wait_listening(self.port, self.proc, 60, "haproxy")
         wait_login(self.port, self.name)
-
-    def restart(self):
-        self.stop()
-        self.start()
-
-    def stop(self):
-        procs.stop(self.proc)
-        self.proc = None
-
-    def pid(self):
-        return self.proc.pid
 
 
 def haproxy_config(port, primary_port, threads, maxconn):
@@ -207,7 +239,7 @@ backend primary
 """
 
 
-class Sluice:
+class Sluice(OwnProcess):
     """One Sluice process. split=False: `routing: {read_write_split: false}`, every statement to the primary;
     split=True: the default read/write split (plain autocommit reads to the replicas)."""
 
@@ -245,17 +277,6 @@ class Sluice:
         self.proc = procs.spawn(self.wrapper + [self.binary, "-c", self.config], log_path=self.log)
         procs.wait_listening(self.port, self.proc, 60, self.name)
         wait_login(self.port, self.name)
-
-    def restart(self):
-        self.stop()
-        self.start()
-
-    def stop(self):
-        procs.stop(self.proc)
-        self.proc = None
-
-    def pid(self):
-        return self.proc.pid
 
     def stats(self):
         """SHOW STATS on the admin port as {name: int}, or {} when it does not answer."""
