@@ -48,9 +48,11 @@ struct UsersConfig {
 
 // How the kernel schedules the worker threads (worker_scheduling()).
 enum class WorkerScheduling : std::uint8_t {
-    automatic,  // batch on a machine of 2 cores or fewer, normal above
+    automatic,  // adaptive on a machine of 2 cores or fewer, normal above
     normal,     // SCHED_OTHER: a worker woken by a socket preempts the thread that woke it
     batch,      // SCHED_BATCH: it waits for that thread to block or use up its slice
+    adaptive,   // batch while few statements wait on the worker, normal while many do
+                // (Worker::adapt_scheduling)
 };
 
 struct LimitsConfig {

@@ -152,10 +152,11 @@ UsersConfig read_users(MapReader& r, const std::string& source) {
 LimitsConfig read_limits(MapReader& r) {
     LimitsConfig l;
     l.workers = static_cast<int>(r.integer("workers", l.workers, 0, 256));
-    std::string scheduling = r.choice("worker_scheduling", "auto", {"auto", "normal", "batch"});
-    l.scheduling = scheduling == "normal"  ? WorkerScheduling::normal
-                   : scheduling == "batch" ? WorkerScheduling::batch
-                                           : WorkerScheduling::automatic;
+    std::string scheduling = r.choice("worker_scheduling", "auto", {"auto", "normal", "batch", "adaptive"});
+    l.scheduling = scheduling == "normal"     ? WorkerScheduling::normal
+                   : scheduling == "batch"    ? WorkerScheduling::batch
+                   : scheduling == "adaptive" ? WorkerScheduling::adaptive
+                                              : WorkerScheduling::automatic;
     l.max_client_connections = static_cast<std::uint32_t>(
         r.integer("max_client_connections", l.max_client_connections, 1, 1'000'000));
     l.max_backend_connections = static_cast<std::uint32_t>(
@@ -247,7 +248,7 @@ int worker_count(const LimitsConfig& limits, unsigned cores) {
 
 WorkerScheduling worker_scheduling(const LimitsConfig& limits, unsigned cores) {
     if (limits.scheduling != WorkerScheduling::automatic) return limits.scheduling;
-    return cores <= 2 ? WorkerScheduling::batch : WorkerScheduling::normal;
+    return cores <= 2 ? WorkerScheduling::adaptive : WorkerScheduling::normal;
 }
 
 const char* to_string(WorkerScheduling s) {
@@ -255,6 +256,7 @@ const char* to_string(WorkerScheduling s) {
         case WorkerScheduling::automatic: return "auto";
         case WorkerScheduling::normal: return "normal";
         case WorkerScheduling::batch: return "batch";
+        case WorkerScheduling::adaptive: return "adaptive";
     }
     return "?";
 }

@@ -63,20 +63,16 @@ void Worker::start(WorkerScheduling scheduling) {
     refresh_view();
     uv_timer_start(&tick_, on_tick, kTick.count(), kTick.count());
     uv_check_start(&check_, on_check);
-    thread_ = std::thread([this, scheduling] {
+    scheduling_ = scheduling;
+    thread_ = std::thread([this] {
         // Named for top -H, perf and /proc (at most 15 bytes): "sluice-worker0", "sluice-worker1", ...
         std::string name = fmt::format("sluice-worker{}", index_).substr(0, 15);
         pthread_setname_np(pthread_self(), name.c_str());
-        if (scheduling == WorkerScheduling::batch) {
-            // SCHED_BATCH: woken by a socket, the worker does not preempt the thread that woke it (the
-            // server's or client's thread on the same core runs on to its next wait), which saves the
-            // machine context switches when it shares its cores with them (docs/benchmarks.md).
-            sched_param param{};
-            if (int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param); rc != 0)
-                log(Component::proxy)
-                    .warn("worker {}: cannot set SCHED_BATCH ({}): runs as a normal thread", index_,
-                          std::strerror(rc));
-        }
+        // SCHED_BATCH: woken by a socket, the worker does not preempt the thread that woke it (the server's
+        // or client's thread on the same core runs on to its next wait), which saves the machine context
+        // switches when it shares its cores with them (docs/benchmarks.md). Adaptive starts so.
+        if (scheduling_ != WorkerScheduling::normal && !set_batch(true))
+            scheduling_ = WorkerScheduling::normal;
         uv_run(&loop_, UV_RUN_DEFAULT);
         // Whatever the sessions left behind (closing sockets) finishes here.
         graveyard_.flush();
@@ -236,7 +232,36 @@ void Worker::on_tick(uv_timer_t* h) {
 void Worker::on_check(uv_check_t* h) {
     auto* self = static_cast<Worker*>(h->data);
     if (!self->graveyard_.empty()) self->graveyard_.flush();
+    if (self->scheduling_ == WorkerScheduling::adaptive) self->adapt_scheduling();
     self->maybe_finish();
+}
+
+bool Worker::set_batch(bool batch) {
+    sched_param param{};
+    if (int rc = pthread_setschedparam(pthread_self(), batch ? SCHED_BATCH : SCHED_OTHER, &param); rc != 0) {
+        log(Component::proxy)
+            .warn("worker {}: cannot set {} ({}): it stays {} from now on", index_,
+                  batch ? "SCHED_BATCH" : "SCHED_OTHER", std::strerror(rc),
+                  batch ? "SCHED_OTHER" : "SCHED_BATCH");
+        return false;
+    }
+    batch_now_ = batch;
+    return true;
+}
+
+// Before the loop waits again: the more statements this worker has waiting on backends, the more clients a
+// late wake-up delays — each answer passes through this one thread. With a few (up to kBatchUpTo) it stays
+// SCHED_BATCH and saves the machine the context switches; from kPromptFrom it runs as a normal thread, so an
+// answer that arrives while every core is busy wakes it at once instead of after the running thread's slice
+// (up to a scheduler tick: 4 ms at HZ=250). The gap between the two avoids switching back and forth.
+void Worker::adapt_scheduling() {
+    constexpr std::uint32_t kBatchUpTo = 8;
+    constexpr std::uint32_t kPromptFrom = 16;
+    std::uint32_t waiting = 0;
+    for (const router::BackendView& b : view_.backends) waiting += b.outstanding;
+    bool want = batch_now_ ? waiting < kPromptFrom : waiting <= kBatchUpTo;
+    if (want != batch_now_ && !set_batch(want))
+        scheduling_ = batch_now_ ? WorkerScheduling::batch : WorkerScheduling::normal;
 }
 
 void Worker::on_connection(uv_stream_t* server) {

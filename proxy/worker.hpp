@@ -42,7 +42,7 @@ class Worker {
     // Binds the client listener (from the main thread, before start()); the error says why not. With
     // `unix_socket` (a listening Unix socket, UnixSocket), the worker also accepts clients there.
     std::optional<std::string> listen(const UnixSocket* unix_socket = nullptr);
-    // Runs the loop on a thread of its own, scheduled as `scheduling` says (normal or batch).
+    // Runs the loop on a thread of its own, scheduled as `scheduling` says (normal, batch or adaptive).
     void start(WorkerScheduling scheduling);
     // From any thread: stop accepting, let running statements finish, close; the thread then ends.
     void request_stop();
@@ -102,6 +102,8 @@ class Worker {
     std::vector<ClientSession*> all_sessions();
     static void on_tick(uv_timer_t* h);
     static void on_check(uv_check_t* h);
+    bool set_batch(bool batch);
+    void adapt_scheduling();
     void on_connection(uv_stream_t* server);
     void stop_now();
     void maybe_finish();
@@ -133,6 +135,8 @@ class Worker {
     std::vector<std::uint32_t> kills_;
     uv_timer_t tick_{};
     uv_check_t check_{};
+    WorkerScheduling scheduling_ = WorkerScheduling::normal;  // normal, batch or adaptive (resolved)
+    bool batch_now_ = false;                                  // the thread runs as SCHED_BATCH
     std::unordered_map<std::uint32_t, std::unique_ptr<ClientSession>> sessions_;
     std::thread thread_;
     bool stopping_ = false;

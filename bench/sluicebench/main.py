@@ -37,7 +37,7 @@ def parse_args(argv):
     p.add_argument("--workers", default="1,2",
                    help="all-primary Sluice targets (read_write_split: false), one per limits.workers value (1,2)")
     p.add_argument("--worker-scheduling", default="auto",
-                   help="limits.worker_scheduling of the all-primary targets; a comma list (auto,normal,batch) "
+                   help="limits.worker_scheduling of the all-primary targets; a comma list (auto,normal,batch,adaptive) "
                         "gives one target per value and worker count, named sluice-wN-normal etc. (auto)")
     p.add_argument("--split-workers", type=int, default=2,
                    help="limits.workers of the read/write split target, sluice-rwsplit (2; 0: no such target)")
@@ -70,8 +70,8 @@ def parse_args(argv):
     a.plan = plan
     a.worker_counts = [int(x) for x in a.workers.split(",")]
     a.schedulings = a.worker_scheduling.split(",")
-    if set(a.schedulings) - {"auto", "normal", "batch"}:
-        p.error(f"--worker-scheduling: one or more of auto, normal, batch, not {a.worker_scheduling}")
+    if set(a.schedulings) - {"auto", "normal", "batch", "adaptive"}:
+        p.error(f"--worker-scheduling: one or more of auto, normal, batch, adaptive, not {a.worker_scheduling}")
     a.sluice_variants = [(w, s) for w in a.worker_counts for s in a.schedulings]
     if a.floor_target and not a.floor:
         p.error("--floor-target needs --floor (the built bench/floor.c; bench/run passes it)")

@@ -332,3 +332,48 @@ TEST_CASE("limits.worker_scheduling: batch runs each worker thread (only them) a
         CHECK(s.log().find("2 workers, normal scheduling") != std::string::npos);
     }
 }
+
+TEST_CASE("limits.worker_scheduling: adaptive is batch while few statements wait, normal while many do") {
+    Cluster& cluster = shared_cluster();
+    Sluice s(cluster, "limits:\n  workers: 1\n  worker_scheduling: adaptive\n");
+    auto worker_batch = [&] { return thread_policies(s.pid()).batch.count("sluice-worker0") == 1; };
+    // Waits up to `seconds` for the worker's policy to be `batch`.
+    auto wait_policy = [&](bool batch, int seconds) {
+        for (int i = 0; i < seconds * 20 && worker_batch() != batch; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return worker_batch() == batch;
+    };
+    wait_threads_named(s.pid());
+    Conn a;
+    connect_or_throw(a, admin_of(s));
+    CHECK(config_of(a)["limits.worker_scheduling"] == "adaptive");
+    CHECK(s.log().find("1 worker, adaptive scheduling") != std::string::npos);
+    CHECK(wait_policy(true, 5));  // idle: batch
+
+    // 20 statements waiting on backends at once (from 16 on, the worker turns normal) ...
+    constexpr int kSessions = 20;
+    std::vector<std::string> results(kSessions);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kSessions; ++i) {
+        clients.emplace_back([&, i] {
+            Conn c;
+            ConnectOptions o = app_of(s);
+            o.timeout_s = 30;
+            if (auto err = c.connect(o)) {
+                results[i] = "connect: " + describe(err);
+                return;
+            }
+            std::vector<Row> rows;
+            auto err = c.exec("SELECT SLEEP(4)", &rows);
+            results[i] = err ? describe(err) : rows.empty() || !rows[0][0] ? "no row" : *rows[0][0];
+        });
+    }
+    CHECK(wait_policy(false, 4));
+    for (auto& t : clients) t.join();
+    for (const auto& r : results) CHECK(r == "0");
+    // ... and once they are answered, batch again.
+    CHECK(wait_policy(true, 5));
+    Conn app;
+    REQUIRE_OK(app.connect(app_of(s)));
+    CHECK(app.scalar("SELECT 1") == "1");
+}

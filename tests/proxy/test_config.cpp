@@ -76,13 +76,13 @@ TEST_CASE("limits.workers: 0 is one worker per core, and one on a machine of 2 c
     CHECK(worker_count(l, 64) == 2);
 }
 
-TEST_CASE("limits.worker_scheduling: auto is batch on a machine of 2 cores or fewer, normal above") {
+TEST_CASE("limits.worker_scheduling: auto is adaptive on a machine of 2 cores or fewer, normal above") {
     LimitsConfig l;
     CHECK(l.scheduling == WorkerScheduling::automatic);
-    CHECK(worker_scheduling(l, 0) == WorkerScheduling::batch);
-    CHECK(worker_scheduling(l, 2) == WorkerScheduling::batch);
+    CHECK(worker_scheduling(l, 0) == WorkerScheduling::adaptive);
+    CHECK(worker_scheduling(l, 2) == WorkerScheduling::adaptive);
     CHECK(worker_scheduling(l, 4) == WorkerScheduling::normal);
-    for (const char* value : {"normal", "batch", "auto", "BATCH"}) {
+    for (const char* value : {"normal", "batch", "adaptive", "auto", "BATCH"}) {
         CAPTURE(value);
         auto r = load_config_text(std::string(kMinimal) + "limits:\n  worker_scheduling: " + value + "\n",
                                   "t.yaml");
@@ -97,7 +97,7 @@ TEST_CASE("limits.worker_scheduling: auto is batch on a machine of 2 cores or fe
         }
     }
     CHECK(error_of(std::string(kMinimal) + "limits:\n  worker_scheduling: fifo\n") ==
-          "t.yaml:14: limits.worker_scheduling: 'fifo' is not one of: auto, normal, batch");
+          "t.yaml:14: limits.worker_scheduling: 'fifo' is not one of: auto, normal, batch, adaptive");
 }
 
 TEST_CASE("the shipped example config is valid and read as written") {
