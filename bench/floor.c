@@ -42,7 +42,8 @@ static const uint8_t kOk[] = {7, 0, 0, 2, 0x00, 0, 0, 0x02, 0, 0, 0};  // login 
 static uint8_t g_result[128];  // SELECT 1's result, sequences 1-5
 static size_t g_result_len;
 static const uint8_t kPingOk[] = {7, 0, 0, 1, 0x00, 0, 0, 0x02, 0, 0, 0};
-static const char kUnknown[] = "\xff\x2f\x04#08S01floor: only COM_QUERY, COM_PING and COM_QUIT";
+// ERR 1047 (ER_UNKNOWN_COM_ERROR), SQLSTATE 08S01, for any other command.
+static const char kUnknown[] = "\xff\x17\x04#08S01floor: only COM_QUERY, COM_PING and COM_QUIT";
 
 static size_t put_packet(uint8_t* out, uint8_t seq, const void* payload, size_t len) {
     out[0] = (uint8_t)len;

@@ -37,8 +37,9 @@ def parse_args(argv):
     p.add_argument("--workers", default="1,2",
                    help="all-primary Sluice targets (read_write_split: false), one per limits.workers value (1,2)")
     p.add_argument("--worker-scheduling", default="auto",
-                   help="limits.worker_scheduling of the all-primary targets; a comma list (auto,normal,batch,adaptive) "
-                        "gives one target per value and worker count, named sluice-wN-normal etc. (auto)")
+                   help="limits.worker_scheduling of the all-primary targets; a comma list "
+                        "(auto,normal,batch,adaptive) gives one target per value and worker count, named "
+                        "sluice-wN-normal etc. (auto)")
     p.add_argument("--split-workers", type=int, default=2,
                    help="limits.workers of the read/write split target, sluice-rwsplit (2; 0: no such target)")
     p.add_argument("--socket-targets", action="store_true",
