@@ -208,7 +208,6 @@ class HAProxy(OwnProcess):
         self.label = f"HAProxy mode tcp, nbthread {threads}"
         self.config = os.path.join(workdir, "haproxy.cfg")
         self.log = os.path.join(workdir, "haproxy.log")
-        self.proc = None
         with open(self.config, "w") as f:
             f.write(haproxy_config(port, primary_port, threads, maxconn))
 
@@ -266,7 +265,6 @@ class Sluice(OwnProcess):
         self.config = os.path.join(workdir, f"{self.name}.yaml")
         self.log = os.path.join(workdir, f"{self.name}.log")
         self.socket_path = os.path.join(workdir, f"{self.name}.sock")
-        self.proc = None
         with open(self.config, "w") as f:
             f.write(sluice_config(port, admin_port, backend_ports, workers, split, scheduling, self.socket_path))
 
